@@ -1,0 +1,179 @@
+// `bench matmul`: naive / tiled / packed SGEMM on given shapes, checked, then timed.
+// Shapes: op(A) [M, K], op(B) [K, N], C [M, N]; FLOPs = 2·M·N·K.
+import ArgumentParser
+import Foundation
+import SwiftTorch
+
+struct MatmulShape: ExpressibleByArgument, CustomStringConvertible {
+    let m: Int, n: Int, k: Int
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else { return nil }
+        (m, n, k) = (parts[0], parts[1], parts[2])
+    }
+    var description: String { "\(m)x\(n)x\(k)" }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+struct MatmulCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "matmul",
+        abstract: "Compare SGEMM implementations: C[M,N] = A[M,K] · B[K,N].")
+
+    @Option(name: .long, parsing: .singleValue, help: "Implementations, comma-separated: naive, tiled, packed.")
+    var impl: [String] = ["naive", "tiled", "packed"]
+
+    @Option(name: .long, help: "Shapes MxNxK, comma-separated (e.g. 1024x1024x1024,128x256x784).")
+    var shape: String = "1024x1024x1024"
+
+    @Option(name: .long, help: "Threads (default: OMP_NUM_THREADS, else all cores).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Force an ISA: scalar, avx2, avx512, neon (default: the best available).")
+    var isa: String?
+
+    @Flag(name: .long, help: "Use op(A) = Aᵀ (A stored [K, M]).")
+    var transA = false
+
+    @Flag(name: .long, help: "Use op(B) = Bᵀ (B stored [N, K]).")
+    var transB = false
+
+    @Option(name: .long, help: "Measured runs per point (warm-up runs are extra). Naive stops after ~2 s.")
+    var `repeat`: Int = 15
+
+    @Option(name: .long, help: "Warm-up runs, discarded.")
+    var warmup: Int = 3
+
+    @Option(name: .long, help: "Output: table, csv or json (one object per line).")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        let impls = try impl.flatMap { $0.split(separator: ",") }.map { name -> GEMMImplementation in
+            guard let i = GEMMImplementation(rawValue: String(name)) else {
+                throw ValidationError("unknown implementation '\(name)': use naive, tiled or packed")
+            }
+            return i
+        }
+        let shapes = try shape.split(separator: ",").map { s -> MatmulShape in
+            guard let parsed = MatmulShape(argument: String(s)) else {
+                throw ValidationError("bad shape '\(s)': expected MxNxK with positive integers")
+            }
+            return parsed
+        }
+        if let isa {
+            guard let wanted = ISA(rawValue: isa) else { throw ValidationError("unknown ISA '\(isa)'") }
+            guard wanted.isSupported else { throw ValidationError("this CPU does not support \(isa)") }
+            Kernels.setISA(wanted)
+        }
+        if let threads { Kernels.threads = threads }
+        if format == .table { printHeader() }
+        if format == .csv { print("kernel,impl,isa,m,n,k,threads,runs,seconds,p25,p75,gflops") }
+        for s in shapes {
+            for i in impls {
+                let row = try measure(i, s)
+                switch format {
+                case .table:
+                    print(String(format: "%-7@ %-16@ %3d thr  median %10.6f s  (IQR %.6f-%.6f, n=%d)  %8.2f GFLOP/s",
+                                 i.rawValue, s.description, Kernels.threads, row.stats.median, row.stats.p25,
+                                 row.stats.p75, row.stats.count, row.gflops))
+                case .csv:
+                    print("sgemm,\(i),\(Kernels.isa),\(s.m),\(s.n),\(s.k),\(Kernels.threads),\(row.stats.count),\(row.stats.median),\(row.stats.p25),\(row.stats.p75),\(row.gflops)")
+                case .json:
+                    print(#"{"kernel":"sgemm","impl":"\#(i)","isa":"\#(Kernels.isa)","ukr":"\#(Kernels.microKernel)","m":\#(s.m),"n":\#(s.n),"k":\#(s.k),"transA":\#(transA),"transB":\#(transB),"threads":\#(Kernels.threads),"runs":\#(row.stats.count),"seconds":\#(row.stats.median),"p25":\#(row.stats.p25),"p75":\#(row.stats.p75),"gflops":\#(row.gflops)}"#)
+                }
+            }
+        }
+    }
+
+    struct Row { let stats: Summary; let gflops: Double }
+
+    func measure(_ impl: GEMMImplementation, _ s: MatmulShape) throws -> Row {
+        var rng = SplitMix(seed: UInt64(s.m * 31 + s.n * 17 + s.k))
+        let a = (0..<(s.m * s.k)).map { _ in rng.float() }
+        let b = (0..<(s.k * s.n)).map { _ in rng.float() }
+        var c = [Float](repeating: 0, count: s.m * s.n)
+        let (lda, ldb) = (transA ? s.m : s.k, transB ? s.k : s.n)
+        func call() {
+            sgemm(impl, transA: transA, transB: transB, m: s.m, n: s.n, k: s.k, a: a, lda: lda, b: b, ldb: ldb, c: &c)
+        }
+        call()
+        try verify(c, a: a, b: b, s, lda: lda, ldb: ldb, impl: impl)
+        for _ in 0..<warmup { call() }
+        var times: [Double] = []
+        let budgetStart = DispatchTime.now().uptimeNanoseconds
+        while times.count < `repeat` {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            call()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
+            if impl == .naive && times.count >= 3 && Double(DispatchTime.now().uptimeNanoseconds - budgetStart) > 2e9 { break }
+        }
+        let stats = Summary(times)
+        return Row(stats: stats, gflops: 2.0 * Double(s.m) * Double(s.n) * Double(s.k) / stats.median / 1e9)
+    }
+
+    /// Spot-checks 64 entries of C against float64 dot products with a K-scaled bound.
+    func verify(_ c: [Float], a: [Float], b: [Float], _ s: MatmulShape, lda: Int, ldb: Int, impl: GEMMImplementation) throws {
+        var rng = SplitMix(seed: 12345)
+        for _ in 0..<64 {
+            let i = Int(rng.next() % UInt64(s.m)), j = Int(rng.next() % UInt64(s.n))
+            var sum = 0.0, mag = 0.0
+            for p in 0..<s.k {
+                let x = Double(transA ? a[p * lda + i] : a[i * lda + p])
+                let y = Double(transB ? b[j * ldb + p] : b[p * ldb + j])
+                sum += x * y
+                mag += abs(x * y)
+            }
+            let bound = Double(s.k + 2) * Double(Float.ulpOfOne) * mag + 1e-30
+            guard abs(Double(c[i * s.n + j]) - sum) <= bound else {
+                throw ValidationError("\(impl) \(s): C[\(i), \(j)] = \(c[i * s.n + j]) but the float64 reference is \(sum)")
+            }
+        }
+    }
+}
+
+/// Median and quartiles of a sample.
+struct Summary {
+    let count: Int, median: Double, p25: Double, p75: Double
+    init(_ values: [Double]) {
+        let v = values.sorted()
+        func q(_ f: Double) -> Double {
+            let x = f * Double(v.count - 1), lo = Int(x.rounded(.down)), hi = min(lo + 1, v.count - 1)
+            return v[lo] + (v[hi] - v[lo]) * (x - Double(lo))
+        }
+        count = v.count
+        median = q(0.5)
+        p25 = q(0.25)
+        p75 = q(0.75)
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func float() -> Float { Float(Double(next() >> 11) / Double(1 << 53) * 2 - 1) }
+}
+
+func printHeader() {
+    let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        .split(separator: "\n").first { $0.hasPrefix("model name") }?
+        .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+    let caches = Kernels.caches
+    func kib(_ b: Int) -> String { b >= 1 << 20 ? "\(b >> 20) MiB" : "\(b >> 10) KiB" }
+    #if DEBUG
+    print("WARNING: debug build: timings are meaningless; use swift run -c release bench")
+    #endif
+    print("CPU: \(cpu); ISA: \(Kernels.isa) (best \(Kernels.bestISA)); micro-kernel: \(Kernels.microKernel)")
+    print("OpenMP: \(Kernels.openMPEnabled ? "on" : "off"); threads: \(Kernels.openMPEnabled ? Kernels.threads : 0)")
+    print("caches (\(caches.source.rawValue)): L1d \(kib(caches.l1d.size)) \(caches.l1d.associativity)-way, L2 \(kib(caches.l2.size)) \(caches.l2.associativity)-way, L3 \(kib(caches.l3.size)) \(caches.l3.associativity)-way")
+    print("blocking: \(Kernels.blocking); tiled tile: \(Kernels.tileSize)")
+}

@@ -1,0 +1,97 @@
+// Internal declarations shared by the C kernels (not part of the public module).
+// Shape letters: M, N, K as in swifttorch_kernels.h; MR x NR is a micro-tile, MC/KC/NC cache blocks.
+#ifndef ST_INTERNAL_H
+#define ST_INTERNAL_H
+
+#include "swifttorch_kernels.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#define ST_RESTRICT __restrict__
+#define ST_ALIGN 64
+
+// ---------------------------------------------------------------- errors
+/// Records a printf-style message for st_last_error() and returns `code`.
+st_status st_fail(st_status code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void st_clear_error(void);
+
+// ---------------------------------------------------------------- the micro-kernel contract
+// Every micro-kernel, whatever its ISA, computes one MR x NR tile
+//     C[0:m, 0:n] := alpha * Ap * Bp + beta * C[0:m, 0:n]
+// where
+//   ap: packed A micro-panel [k, MR]  (for each p, MR consecutive values of column p of op(A)),
+//   bp: packed B micro-panel [k, NR]  (for each p, NR consecutive values of row p of op(B)),
+//   c:  row-major with row stride ldc and unit column stride,
+//   1 <= m <= MR, 1 <= n <= NR, k >= 0; panels are zero-padded to MR / NR and aligned to ST_ALIGN.
+// Edge policy (one for all kernels): the full MR x NR tile is always computed in registers; only the
+// valid m x n corner of C is loaded and stored, with the same arithmetic as a full tile, so a value of
+// C does not depend on where tile boundaries fall (and so not on the thread count).
+// beta == 0 means C is write-only: it is never read, so NaN/Inf already in C do not propagate.
+typedef void (*st_sgemm_ukr_fn)(int64_t k, float alpha, const float *ST_RESTRICT ap,
+                                const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c,
+                                int64_t ldc, int64_t m, int64_t n);
+
+typedef struct {
+    const char *name;        // e.g. "sgemm_ukr_avx2_6x16"
+    st_isa isa;
+    int64_t mr, nr;
+    st_sgemm_ukr_fn kernel;  // the SIMD kernel (or the reference, for ST_ISA_SCALAR)
+    st_sgemm_ukr_fn reference; // its portable twin with the same MR x NR: fallback and test oracle
+} st_sgemm_ukr_desc;
+
+/// The micro-kernel table entry for an ISA (never NULL: falls back to the scalar entry).
+const st_sgemm_ukr_desc *st_sgemm_ukr_for(st_isa isa);
+
+// Micro-kernels (one per ISA and tile shape) and their reference twins.
+void sgemm_ukr_ref_4x8(int64_t, float, const float *, const float *, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_ref_6x16(int64_t, float, const float *, const float *, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_ref_12x32(int64_t, float, const float *, const float *, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_ref_8x12(int64_t, float, const float *, const float *, float, float *, int64_t, int64_t, int64_t);
+#if defined(__x86_64__)
+void sgemm_ukr_avx2_6x16(int64_t, float, const float *, const float *, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_avx512_12x32(int64_t, float, const float *, const float *, float, float *, int64_t, int64_t, int64_t);
+#endif
+#if defined(__aarch64__)
+void sgemm_ukr_neon_8x12(int64_t, float, const float *, const float *, float, float *, int64_t, int64_t, int64_t);
+#endif
+
+// ---------------------------------------------------------------- packing
+// Element (i, p) of op(A) and (p, j) of op(B), for row-major storage.
+static inline float st_op_a(const float *a, int64_t lda, st_trans ta, int64_t i, int64_t p) {
+    return ta == ST_NO_TRANS ? a[i * lda + p] : a[p * lda + i];
+}
+static inline float st_op_b(const float *b, int64_t ldb, st_trans tb, int64_t p, int64_t j) {
+    return tb == ST_NO_TRANS ? b[p * ldb + j] : b[j * ldb + p];
+}
+
+/// Packs op(A)[i0 : i0+mc, p0 : p0+kc] into ceil(mc/mr) micro-panels [kc, mr], zero-padding rows past mc.
+void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0,
+               int64_t mc, int64_t kc, int64_t mr, float *ST_RESTRICT ap);
+/// Packs micro-panels jp0 <= jp < jp1 of op(B)[p0 : p0+kc, j0 : j0+nc], each [kc, nr], into bp
+/// (panel jp at bp + jp*kc*nr), zero-padding columns past nc.
+void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0,
+               int64_t kc, int64_t nc, int64_t nr, int64_t jp0, int64_t jp1, float *ST_RESTRICT bp);
+
+// ---------------------------------------------------------------- implementations (arguments validated)
+void st_sgemm_naive(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
+                    const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+void st_sgemm_tiled(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
+                    const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
+                          const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+
+/// C[M, N] := beta * C (beta == 0 writes zeros without reading C).
+void st_scale_matrix(int64_t m, int64_t n, float beta, float *c, int64_t ldc);
+
+// ---------------------------------------------------------------- OpenMP (omp.h is not on the Swift toolchain's path)
+#ifdef ST_HAVE_OPENMP
+int omp_get_max_threads(void);
+int omp_get_thread_num(void);
+int omp_get_num_threads(void);
+#endif
+
+// ---------------------------------------------------------------- aligned buffers
+void *st_aligned_alloc(size_t bytes);
+void st_aligned_free(void *p);
+
+#endif

@@ -1,0 +1,132 @@
+// The packed SGEMM: BLIS's five loops around a micro-kernel. This file never names an ISA; the
+// micro-kernel and its MR x NR come from the table for the active ISA, MC/KC/NC from st_blocking_active().
+//
+//   for jc in 0..<N step NC            (5th loop)  B block op(B)[KC, NC] -> packed, shared by the team
+//     for pc in 0..<K step KC          (4th loop)  beta applies on the first KC block only
+//       pack B block                               micro-panels [KC, NR], split among threads
+//       for ic in my rows step MC      (3rd loop)  A block op(A)[MC, KC] -> packed, per thread (L2)
+//         for jr in my columns step NR (2nd loop)  B micro-panel [KC, NR] stays in L1
+//           for ir in 0..<MC step MR   (1st loop)  micro-kernel: C tile [MR, NR]
+//
+// Threads split the M (and, when M is short, the N) micro-panels of each block: K is never split, so
+// every element of C is computed by the same sequence of operations whatever the thread count.
+#include "internal/st_internal.h"
+#include "internal/st_workspace.h"
+
+static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+static int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+static int64_t split_at(int64_t count, int part, int parts) { return count * part / parts; }
+
+typedef struct {
+    st_trans ta, tb;
+    int64_t m, n, k;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+    int64_t lda, ldb, ldc;
+    const st_sgemm_ukr_desc *ukr;
+    st_blocking blk;
+    float *bbuf;         // packed B block [KC, NC rounded up to NR]
+    float *abuf;         // nt packed A blocks [MC rounded up to MR, KC]
+    int64_t a_stride;    // floats per thread A block
+} packed_ctx;
+
+// Thread grid tm x tn = nt over (row panels, column panels): smallest per-thread tile count,
+// ties to more row splits (each thread then packs only its own rows of A).
+static void choose_grid(int nt, int64_t row_panels, int64_t col_panels, int *tm, int *tn) {
+    int64_t best = -1;
+    for (int r = nt; r >= 1; r--) {
+        if (nt % r != 0) continue;
+        int64_t cost = ceil_div(row_panels, r) * ceil_div(col_panels, nt / r);
+        if (best < 0 || cost < best) {
+            best = cost;
+            *tm = r;
+            *tn = nt / r;
+        }
+    }
+}
+
+static void packed_worker(const packed_ctx *x, int tid, int nt) {
+    const int64_t MR = x->ukr->mr, NR = x->ukr->nr;
+    const int64_t MC = x->blk.mc, KC = x->blk.kc, NC = x->blk.nc;
+    const int64_t row_panels = ceil_div(x->m, MR);
+    float *ap = x->abuf + (int64_t)tid * x->a_stride;
+    const st_sgemm_ukr_fn kernel = x->ukr->kernel;
+
+    for (int64_t jc = 0; jc < x->n; jc += NC) {
+        const int64_t nc = min64(NC, x->n - jc);
+        const int64_t col_panels = ceil_div(nc, NR);
+        int tm = 1, tn = 1;
+        choose_grid(nt, row_panels, col_panels, &tm, &tn);
+        const int tr = tid / tn, tc = tid % tn;
+        const int64_t r0 = split_at(row_panels, tr, tm) * MR, r1 = min64(split_at(row_panels, tr + 1, tm) * MR, x->m);
+        const int64_t c0 = split_at(col_panels, tc, tn), c1 = split_at(col_panels, tc + 1, tn);
+
+        for (int64_t pc = 0; pc < x->k; pc += KC) {
+            const int64_t kc = min64(KC, x->k - pc);
+            const float beta = pc == 0 ? x->beta : 1.0f;
+            st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, split_at(col_panels, tid, nt),
+                      split_at(col_panels, tid + 1, nt), x->bbuf);
+#ifdef ST_HAVE_OPENMP
+#pragma omp barrier
+#endif
+            for (int64_t ic = r0; ic < r1; ic += MC) {
+                const int64_t mc = min64(MC, r1 - ic);
+                st_pack_a(x->a, x->lda, x->ta, ic, pc, mc, kc, MR, ap);
+                for (int64_t jp = c0; jp < c1; jp++) {
+                    const int64_t jr = jp * NR, nr = min64(NR, nc - jr);
+                    const float *bp = x->bbuf + jp * kc * NR;
+                    float *cblock = x->c + ic * x->ldc + jc + jr;
+                    for (int64_t ir = 0; ir < mc; ir += MR)
+                        kernel(kc, x->alpha, ap + ir * kc, bp, beta, cblock + ir * x->ldc, x->ldc,
+                               min64(MR, mc - ir), nr);
+                }
+            }
+#ifdef ST_HAVE_OPENMP
+#pragma omp barrier
+#endif
+        }
+    }
+}
+
+// Threads worth using: at least ~1 MFLOP of work per thread, and no more threads than micro-tiles.
+static int choose_threads(int64_t m, int64_t n, int64_t k, int64_t mr, int64_t nr) {
+    int nt = st_get_num_threads();
+    const double flops = 2.0 * (double)m * (double)n * (double)k;
+    const double per_thread = 1.0e6;
+    if (flops < per_thread * nt) nt = (int)(flops / per_thread) < 1 ? 1 : (int)(flops / per_thread);
+    const int64_t tiles = ceil_div(m, mr) * ceil_div(n, nr);
+    if (nt > tiles) nt = (int)tiles;
+    return nt < 1 ? 1 : nt;
+}
+
+st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
+                          const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
+                          int64_t ldc) {
+    packed_ctx x = {ta, tb, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc, NULL, {0}, NULL, NULL, 0};
+    x.ukr = st_sgemm_ukr_for(st_isa_active());
+    x.blk = st_blocking_active();
+    const int64_t MR = x.ukr->mr, NR = x.ukr->nr;
+    const int64_t kc = min64(x.blk.kc, k), nc = min64(x.blk.nc, round_up(n, NR)), mc = min64(x.blk.mc, round_up(m, MR));
+    const int nt = choose_threads(m, n, k, MR, NR);
+
+    const int64_t b_floats = round_up(kc * round_up(nc, NR), 16);
+    x.a_stride = round_up(round_up(mc, MR) * kc, 16);
+    float *buf = st_workspace_get((size_t)(b_floats + nt * x.a_stride));
+    if (buf == NULL)
+        return st_fail(ST_ERR_ALLOCATION, "sgemm: cannot allocate %lld bytes of packing workspace",
+                       (long long)((b_floats + nt * x.a_stride) * 4));
+    x.bbuf = buf;
+    x.abuf = buf + b_floats;
+
+#ifdef ST_HAVE_OPENMP
+    if (nt > 1) {
+#pragma omp parallel num_threads(nt)
+        packed_worker(&x, omp_get_thread_num(), omp_get_num_threads());
+        return ST_OK;
+    }
+#endif
+    packed_worker(&x, 0, 1);
+    return ST_OK;
+}

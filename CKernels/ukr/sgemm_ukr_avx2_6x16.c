@@ -1,0 +1,76 @@
+// AVX2 + FMA micro-kernel, MR x NR = 6 x 16: C tile [6, 16] held in 12 ymm accumulators
+// (6 rows x 2 vectors of 8), 2 ymm for the B row, 1 for the broadcast A value: 15 of 16 registers.
+// Per k step: 2 loads of B, 6 broadcasts of A, 12 FMAs (192 FLOP). Contract: see st_internal.h.
+#include "../internal/st_internal.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define MR 6
+#define NR 16
+#define ST_AVX2 __attribute__((target("avx2,fma")))
+
+#define ST_STEP(u)                                                                                           \
+    do {                                                                                                     \
+        const __m256 b0 = _mm256_load_ps(bp + (u) * NR), b1 = _mm256_load_ps(bp + (u) * NR + 8);              \
+        for (int i = 0; i < MR; i++) {                                                                       \
+            const __m256 av = _mm256_broadcast_ss(ap + (u) * MR + i);                                        \
+            acc[i][0] = _mm256_fmadd_ps(av, b0, acc[i][0]);                                                  \
+            acc[i][1] = _mm256_fmadd_ps(av, b1, acc[i][1]);                                                  \
+        }                                                                                                    \
+    } while (0)
+
+ST_AVX2 void sgemm_ukr_avx2_6x16(int64_t k, float alpha, const float *ST_RESTRICT ap,
+                                 const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c, int64_t ldc,
+                                 int64_t m, int64_t n) {
+    __m256 acc[MR][2]; // C tile [6, 16]
+    for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < m; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+
+    int64_t p = 0;
+    for (; p + 4 <= k; p += 4) {
+        _mm_prefetch((const char *)(ap + 8 * MR), _MM_HINT_T0);
+        _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);
+        _mm_prefetch((const char *)(bp + 8 * NR + 16), _MM_HINT_T0);
+        ST_STEP(0);
+        ST_STEP(1);
+        ST_STEP(2);
+        ST_STEP(3);
+        ap += 4 * MR;
+        bp += 4 * NR;
+    }
+    for (; p < k; p++) {
+        ST_STEP(0);
+        ap += MR;
+        bp += NR;
+    }
+
+    const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    if (m == MR && n == NR) {
+        for (int i = 0; i < MR; i++) {
+            float *row = c + i * ldc;
+            __m256 t0 = _mm256_mul_ps(va, acc[i][0]), t1 = _mm256_mul_ps(va, acc[i][1]);
+            if (beta != 0.0f) {
+                t0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row), t0);
+                t1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row + 8), t1);
+            }
+            _mm256_storeu_ps(row, t0);
+            _mm256_storeu_ps(row + 8, t1);
+        }
+        return;
+    }
+    // Edge tile: same arithmetic, masked loads/stores of the valid n columns of the valid m rows.
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), lane);
+    const __m256i mask1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n - 8), lane);
+    for (int64_t i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        __m256 t0 = _mm256_mul_ps(va, acc[i][0]), t1 = _mm256_mul_ps(va, acc[i][1]);
+        if (beta != 0.0f) {
+            t0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(row, mask0), t0);
+            t1 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(row + 8, mask1), t1);
+        }
+        _mm256_maskstore_ps(row, mask0, t0);
+        _mm256_maskstore_ps(row + 8, mask1, t1);
+    }
+}
+#endif

@@ -1,0 +1,33 @@
+// The micro-kernel table: one entry per ISA, each a SIMD kernel and its portable reference twin.
+#include "../internal/st_internal.h"
+
+static const st_sgemm_ukr_desc st_ukr_table[ST_ISA_COUNT] = {
+    [ST_ISA_SCALAR] = {"sgemm_ukr_ref_4x8", ST_ISA_SCALAR, 4, 8, sgemm_ukr_ref_4x8, sgemm_ukr_ref_4x8},
+#if defined(__x86_64__)
+    [ST_ISA_AVX2] = {"sgemm_ukr_avx2_6x16", ST_ISA_AVX2, 6, 16, sgemm_ukr_avx2_6x16, sgemm_ukr_ref_6x16},
+    [ST_ISA_AVX512] = {"sgemm_ukr_avx512_12x32", ST_ISA_AVX512, 12, 32, sgemm_ukr_avx512_12x32, sgemm_ukr_ref_12x32},
+#endif
+#if defined(__aarch64__)
+    [ST_ISA_NEON] = {"sgemm_ukr_neon_8x12", ST_ISA_NEON, 8, 12, sgemm_ukr_neon_8x12, sgemm_ukr_ref_8x12},
+#endif
+};
+
+const st_sgemm_ukr_desc *st_sgemm_ukr_for(st_isa isa) {
+    if (isa < 0 || isa >= ST_ISA_COUNT || st_ukr_table[isa].kernel == NULL) return &st_ukr_table[ST_ISA_SCALAR];
+    return &st_ukr_table[isa];
+}
+
+const char *st_sgemm_ukr_name(void) { return st_sgemm_ukr_for(st_isa_active())->name; }
+
+st_status st_sgemm_ukr_run(int simd, int64_t k, float alpha, const float *ap, const float *bp, float beta,
+                           float *c, int64_t ldc, int64_t m, int64_t n) {
+    const st_sgemm_ukr_desc *d = st_sgemm_ukr_for(st_isa_active());
+    if (k < 0 || m < 1 || m > d->mr || n < 1 || n > d->nr || ldc < n || ap == NULL || bp == NULL || c == NULL)
+        return st_fail(ST_ERR_ARGUMENT, "sgemm_ukr_run: need k >= 0, 1 <= m <= %lld, 1 <= n <= %lld, ldc >= n and "
+                       "non-null panels (got k = %lld, m = %lld, n = %lld, ldc = %lld)",
+                       (long long)d->mr, (long long)d->nr, (long long)k, (long long)m, (long long)n, (long long)ldc);
+    if (((uintptr_t)ap | (uintptr_t)bp) % ST_ALIGN != 0)
+        return st_fail(ST_ERR_ARGUMENT, "sgemm_ukr_run: packed panels must be %d-byte aligned", ST_ALIGN);
+    (simd ? d->kernel : d->reference)(k, alpha, ap, bp, beta, c, ldc, m, n);
+    return ST_OK;
+}

@@ -1,0 +1,152 @@
+// The kernel engine's settings seen from Swift: ISA dispatch, threads, caches and blocking.
+import CKernels
+
+/// Instruction sets the C kernels are written for.
+public enum ISA: String, CaseIterable, Sendable, CustomStringConvertible {
+    case scalar, avx2, avx512, neon
+
+    init(_ c: st_isa) {
+        switch c {
+        case ST_ISA_AVX2: self = .avx2
+        case ST_ISA_AVX512: self = .avx512
+        case ST_ISA_NEON: self = .neon
+        default: self = .scalar
+        }
+    }
+
+    var cValue: st_isa {
+        switch self {
+        case .scalar: return ST_ISA_SCALAR
+        case .avx2: return ST_ISA_AVX2
+        case .avx512: return ST_ISA_AVX512
+        case .neon: return ST_ISA_NEON
+        }
+    }
+
+    /// Whether this CPU can run this ISA's kernels.
+    public var isSupported: Bool { st_isa_supported(cValue) != 0 }
+    public var description: String { rawValue }
+}
+
+/// One cache level: size and line in bytes, associativity in ways (0 unknown, -1 fully associative).
+public struct CacheLevel: Equatable, Sendable {
+    public var size: Int
+    public var lineSize: Int
+    public var associativity: Int
+    public init(size: Int, lineSize: Int, associativity: Int) {
+        self.size = size
+        self.lineSize = lineSize
+        self.associativity = associativity
+    }
+    init(_ c: st_cache_level) { self.init(size: Int(c.size), lineSize: Int(c.line), associativity: Int(c.associativity)) }
+    var cValue: st_cache_level { st_cache_level(size: Int64(size), line: Int64(lineSize), associativity: Int64(associativity)) }
+}
+
+/// The data-cache hierarchy the blocking is derived from.
+public struct CacheInfo: Equatable, Sendable {
+    public enum Source: String, Sendable { case defaults, sysfs, hwloc }
+    public var l1d: CacheLevel
+    public var l2: CacheLevel
+    public var l3: CacheLevel
+    public var source: Source
+    public init(l1d: CacheLevel, l2: CacheLevel, l3: CacheLevel, source: Source = .defaults) {
+        self.l1d = l1d
+        self.l2 = l2
+        self.l3 = l3
+        self.source = source
+    }
+    init(_ c: st_cache_info) {
+        let source: Source = c.source == ST_CACHE_HWLOC ? .hwloc : c.source == ST_CACHE_SYSFS ? .sysfs : .defaults
+        self.init(l1d: CacheLevel(c.l1d), l2: CacheLevel(c.l2), l3: CacheLevel(c.l3), source: source)
+    }
+    var cValue: st_cache_info {
+        let source = self.source == .hwloc ? ST_CACHE_HWLOC : self.source == .sysfs ? ST_CACHE_SYSFS : ST_CACHE_DEFAULTS
+        return st_cache_info(l1d: l1d.cValue, l2: l2.cValue, l3: l3.cValue, source: source)
+    }
+    /// Absurd or missing values replaced by the compiled defaults.
+    public var sanitized: CacheInfo {
+        var s = CacheInfo(st_cache_sanitize(cValue))
+        s.source = source
+        return s
+    }
+}
+
+/// The packed SGEMM's blocking: micro-tile MR x NR; A block [MC, KC] (L2), B block [KC, NC] (L3).
+public struct Blocking: Equatable, Sendable, CustomStringConvertible {
+    public var mr: Int, nr: Int, mc: Int, kc: Int, nc: Int
+    public init(mr: Int, nr: Int, mc: Int, kc: Int, nc: Int) {
+        self.mr = mr
+        self.nr = nr
+        self.mc = mc
+        self.kc = kc
+        self.nc = nc
+    }
+    init(_ b: st_blocking) { self.init(mr: Int(b.mr), nr: Int(b.nr), mc: Int(b.mc), kc: Int(b.kc), nc: Int(b.nc)) }
+    public var description: String { "MR=\(mr) NR=\(nr) MC=\(mc) KC=\(kc) NC=\(nc)" }
+
+    /// The analytical blocking for a micro-tile `mr` x `nr` on `caches` (no environment overrides).
+    public static func derive(caches: CacheInfo, mr: Int, nr: Int) -> Blocking {
+        Blocking(st_blocking_derive(caches.cValue, Int64(mr), Int64(nr)))
+    }
+}
+
+/// Settings of the C kernel engine.
+public enum Kernels {
+    /// The ISA the kernels use now (`SWIFTTORCH_ISA` at start-up, else the best the CPU has).
+    public static var isa: ISA { ISA(st_isa_active()) }
+    /// The best ISA this CPU supports.
+    public static var bestISA: ISA { ISA(st_isa_best()) }
+    /// ISAs this CPU supports, scalar first.
+    public static var supportedISAs: [ISA] { ISA.allCases.filter(\.isSupported) }
+
+    /// Selects the kernels' ISA; traps if the CPU lacks it (check `isSupported` first).
+    public static func setISA(_ isa: ISA) {
+        let status = st_isa_set(isa.cValue)
+        precondition(status == ST_OK, String(cString: st_last_error()))
+    }
+
+    /// Runs `body` with `isa` selected, then restores the previous ISA.
+    public static func withISA<R>(_ isa: ISA, _ body: () throws -> R) rethrows -> R {
+        let previous = self.isa
+        setISA(isa)
+        defer { setISA(previous) }
+        return try body()
+    }
+
+    /// Whether the package was built with the OpenMP trait.
+    public static var openMPEnabled: Bool { st_openmp_enabled() != 0 }
+
+    /// Threads the kernels use (default: `OMP_NUM_THREADS`, else all cores; always 1 without OpenMP).
+    /// Setting 0 restores the default.
+    public static var threads: Int {
+        get { Int(st_get_num_threads()) }
+        set { st_set_num_threads(Int32(clamping: newValue)) }
+    }
+
+    /// Runs `body` with `count` threads, then restores the previous setting.
+    public static func withThreads<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        let previous = threads
+        threads = count
+        defer { threads = previous }
+        return try body()
+    }
+
+    /// The detected cache hierarchy (hwloc, else /sys, else defaults).
+    public static var caches: CacheInfo { CacheInfo(st_cache_detect()) }
+
+    /// The blocking the packed SGEMM uses now (derived, then `SWIFTTORCH_MC/KC/NC`, then `setBlocking`).
+    public static var blocking: Blocking { Blocking(st_blocking_active()) }
+
+    /// Overrides MC, KC and NC (nil keeps the derived value); `resetBlocking()` undoes it.
+    public static func setBlocking(mc: Int? = nil, kc: Int? = nil, nc: Int? = nil) {
+        st_blocking_set(st_blocking(mr: 0, nr: 0, mc: Int64(mc ?? 0), kc: Int64(kc ?? 0), nc: Int64(nc ?? 0)))
+    }
+
+    public static func resetBlocking() { st_blocking_reset() }
+
+    /// The active micro-kernel's name, e.g. `sgemm_ukr_avx2_6x16`.
+    public static var microKernel: String { String(cString: st_sgemm_ukr_name()) }
+
+    /// The tiled implementation's square tile (3·T²·4 bytes fit in L2).
+    public static var tileSize: Int { Int(st_tiled_tile_size()) }
+}

@@ -1,0 +1,216 @@
+// SGEMM: every implementation and every ISA this CPU has, against the float64 reference.
+// Shapes: op(A) [M, K], op(B) [K, N], C [M, N].
+import CKernels
+import Testing
+@testable import SwiftTorch
+
+/// Sizes that stress the edges: tiny, around every micro-tile's MR and NR, primes up to ~300.
+let edgeSizes: [Int] = {
+    var s: Set<Int> = [0, 1, 2, 3, 7, 17, 31, 61, 127, 211, 293]
+    for (mr, nr) in [(4, 8), (6, 16), (12, 32), (8, 12)] {
+        for v in [mr - 1, mr + 1, nr - 1, nr + 1] { s.insert(v) }
+    }
+    return s.sorted()
+}()
+
+/// (M, N, K) triples in which every edge size appears as M, as N and as K, with varied partners.
+let edgeShapes: [(Int, Int, Int)] = {
+    let partners = [5, 13, 33, 64, 97]
+    var shapes: [(Int, Int, Int)] = []
+    for (i, s) in edgeSizes.enumerated() {
+        let p = partners[i % partners.count], q = partners[(i + 2) % partners.count]
+        shapes += [(s, p, q), (p, s, q), (p, q, s)]
+    }
+    return shapes
+}()
+
+let alphas: [Float] = [0, 1, -2.5]
+let betas: [Float] = [0, 1, 0.5]
+let transposes = [(false, false), (false, true), (true, false), (true, true)]
+
+@Suite("SGEMM", .serialized)
+struct GEMMTests {
+    @Test("every implementation, ISA, transpose, alpha and beta on edge shapes, 1 and 2 threads")
+    func edgeShapesAllPaths() {
+        var seed: UInt64 = 1
+        for (m, n, k) in edgeShapes {
+            for (ta, tb) in transposes {
+                seed += 1
+                let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: seed)
+                for isa in Kernels.supportedISAs {
+                    Kernels.withISA(isa) {
+                        for impl in GEMMImplementation.allCases {
+                            for threads in [1, 2] {
+                                Kernels.withThreads(threads) {
+                                    for alpha in alphas {
+                                        for beta in betas {
+                                            let c = problem.run(impl, alpha: alpha, beta: beta)
+                                            problem.check(c, alpha: alpha, beta: beta,
+                                                          context: "\(impl)/\(isa)/\(threads)t \(m)x\(n)x\(k) ta=\(ta) tb=\(tb) alpha=\(alpha) beta=\(beta)")
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("large dimensions (1000+) and several K blocks", arguments: [(1031, 19, 67), (23, 1100, 41), (29, 37, 1500), (300, 301, 302)])
+    func largeDimensions(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        for (ta, tb) in transposes {
+            let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(m * 7 + n * 3 + k))
+            for isa in Kernels.supportedISAs {
+                Kernels.withISA(isa) {
+                    for impl in [GEMMImplementation.tiled, .packed] {
+                        for threads in [1, 2] {
+                            Kernels.withThreads(threads) {
+                                let c = problem.run(impl, alpha: -2.5, beta: 0.5)
+                                problem.check(c, alpha: -2.5, beta: 0.5, context: "\(impl)/\(isa)/\(threads)t \(m)x\(n)x\(k) ta=\(ta) tb=\(tb)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("tiny blocking exercises all five loops of the packed algorithm")
+    func tinyBlockingAllLoops() {
+        let problem = GEMMProblem(m: 97, n: 131, k: 83, transA: false, transB: true, seed: 99)
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                let mr = Kernels.blocking.mr, nr = Kernels.blocking.nr
+                Kernels.setBlocking(mc: 2 * mr, kc: 16, nc: 3 * nr)
+                defer { Kernels.resetBlocking() }
+                #expect(Kernels.blocking.mc == 2 * mr && Kernels.blocking.kc == 16 && Kernels.blocking.nc == 3 * nr)
+                for threads in [1, 2] {
+                    Kernels.withThreads(threads) {
+                        let c = problem.run(.packed, alpha: 1, beta: 1)
+                        problem.check(c, alpha: 1, beta: 1, context: "packed/\(isa)/\(threads)t tiny blocking")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("beta = 0 overwrites NaN and Inf already in C")
+    func betaZeroOverwritesNaN() {
+        let problem = GEMMProblem(m: 13, n: 35, k: 9, transA: false, transB: false, seed: 5)
+        var poisoned = problem.c0
+        for i in 0..<problem.m { for j in 0..<problem.n { poisoned[i * problem.ldc + j] = (i + j) % 2 == 0 ? .nan : .infinity } }
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                for impl in GEMMImplementation.allCases {
+                    for alpha: Float in [1, 0] {
+                        let c = problem.run(impl, alpha: alpha, beta: 0, c: poisoned)
+                        for i in 0..<problem.m {
+                            for j in 0..<problem.n {
+                                let v = c[i * problem.ldc + j]
+                                #expect(v.isFinite, "\(impl)/\(isa) alpha=\(alpha): C[\(i), \(j)] = \(v)")
+                                if alpha == 0 { #expect(v == 0) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("alpha = 0 does not read A or B (NaN there does not reach C)")
+    func alphaZeroDoesNotReadInputs() {
+        let (m, n, k) = (11, 21, 7)
+        let a = [Float](repeating: .nan, count: m * k), b = [Float](repeating: .nan, count: k * n)
+        let c0 = (0..<(m * n)).map { Float($0) - 50 }
+        for impl in GEMMImplementation.allCases {
+            for beta in betas {
+                var c = c0
+                sgemm(impl, m: m, n: n, k: k, alpha: 0, a: a, b: b, beta: beta, c: &c)
+                #expect(c == c0.map { beta == 0 ? 0 : beta * $0 }, "\(impl) beta=\(beta)")
+            }
+        }
+    }
+
+    @Test("packed results are bit-identical run to run and across thread counts")
+    func deterministicAcrossThreads() {
+        let problem = GEMMProblem(m: 301, n: 257, k: 700, transA: true, transB: false, seed: 77)
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                let one = Kernels.withThreads(1) { problem.run(.packed, alpha: 1, beta: 0.5) }
+                let again = Kernels.withThreads(1) { problem.run(.packed, alpha: 1, beta: 0.5) }
+                let two = Kernels.withThreads(2) { problem.run(.packed, alpha: 1, beta: 0.5) }
+                let twoAgain = Kernels.withThreads(2) { problem.run(.packed, alpha: 1, beta: 0.5) }
+                #expect(one.map(\.bitPattern) == again.map(\.bitPattern), "\(isa): 1 thread, run to run")
+                #expect(two.map(\.bitPattern) == twoAgain.map(\.bitPattern), "\(isa): 2 threads, run to run")
+                #expect(one.map(\.bitPattern) == two.map(\.bitPattern), "\(isa): 1 vs 2 threads")
+            }
+        }
+    }
+
+    @Test("the active blocking is the derived one for the active micro-kernel, with multiples of MR and NR")
+    func activeBlocking() {
+        let b = Kernels.blocking
+        #expect(b.mc % b.mr == 0 && b.nc % b.nr == 0 && b.kc > 0)
+        #expect(Kernels.microKernel.hasSuffix("\(b.mr)x\(b.nr)"))
+        #expect(Kernels.caches.l1d.size > 0 && Kernels.caches.l2.size > Kernels.caches.l1d.size)
+    }
+
+    @Test("golden value: A·Bᵀ from the spec")
+    func goldenTransposedProduct() {
+        let a: [Float] = [1, -1, 3, 2, 3, 3, -2, 0, 2]
+        let b: [Float] = [7, -1, 4, -2, 0, 0, 0, -3, -1]
+        for impl in GEMMImplementation.allCases {
+            #expect(sgemm(impl, transB: true, m: 3, n: 3, k: 3, a: a, b: b) == [20, -2, 0, 23, -4, -12, -6, 4, -2])
+        }
+    }
+
+    @Test("each SIMD micro-kernel matches its portable reference twin, full and edge tiles")
+    func microKernelsMatchReferenceTwins() {
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                let mr = Kernels.blocking.mr, nr = Kernels.blocking.nr
+                var rng = TestRNG(seed: UInt64(mr * 100 + nr))
+                for k in [0, 1, 3, 4, 5, 64, 257] {
+                    let ap = AlignedFloats(rng.floats(k * mr)), bp = AlignedFloats(rng.floats(k * nr))
+                    let ldc = nr + 5
+                    let c0 = rng.floats(mr * ldc)
+                    for (m, n) in [(mr, nr), (1, 1), (mr - 1, nr), (mr, nr - 1), (max(1, mr / 2), max(1, nr / 2 + 1))] {
+                        for beta: Float in [0, 1, 0.5] {
+                            var simd = c0, ref = c0
+                            simd.withUnsafeMutableBufferPointer { c in
+                                #expect(st_sgemm_ukr_run(1, Int64(k), 1.5, ap.pointer, bp.pointer, beta, c.baseAddress, Int64(ldc), Int64(m), Int64(n)) == ST_OK)
+                            }
+                            ref.withUnsafeMutableBufferPointer { c in
+                                #expect(st_sgemm_ukr_run(0, Int64(k), 1.5, ap.pointer, bp.pointer, beta, c.baseAddress, Int64(ldc), Int64(m), Int64(n)) == ST_OK)
+                            }
+                            for i in 0..<mr {
+                                for j in 0..<ldc {
+                                    let x = simd[i * ldc + j], y = ref[i * ldc + j]
+                                    if i < m && j < n {
+                                        #expect(abs(x - y) <= 1e-5 * Float(k + 1), "\(isa) k=\(k) m=\(m) n=\(n) beta=\(beta) at (\(i), \(j)): \(x) vs \(y)")
+                                    } else {
+                                        #expect(x.bitPattern == c0[i * ldc + j].bitPattern, "\(isa): wrote outside the \(m)x\(n) corner at (\(i), \(j))")
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A 64-byte aligned copy of some floats (the micro-kernel contract needs aligned panels).
+final class AlignedFloats {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ values: [Float]) {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(64, values.count * 4), alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(16, values.count))
+        for (i, v) in values.enumerated() { pointer[i] = v }
+    }
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+}
