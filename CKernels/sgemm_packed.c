@@ -4,7 +4,8 @@
 //   for jc in 0..<N step NC            (5th loop)  B block op(B)[KC, NC] -> packed, shared by the team
 //     for pc in 0..<K step KC          (4th loop)  beta applies on the first KC block only
 //       pack B block                               micro-panels [KC, NR], split among threads
-//       for ic in my rows step MC      (3rd loop)  A block op(A)[MC, KC] -> packed, per thread (L2)
+//       for ic in my rows step MC      (3rd loop)  A block op(A)[MC, KC] -> packed, per thread (L2),
+//                                                  unless it would be used by too few B micro-panels
 //         for jr in my columns step NR (2nd loop)  B micro-panel [KC, NR] stays in L1
 //           for ir in 0..<MC step MR   (1st loop)  micro-kernel: C tile [MR, NR]
 //
@@ -12,11 +13,28 @@
 // every element of C is computed by the same sequence of operations whatever the thread count.
 #include "internal/st_internal.h"
 #include "internal/st_workspace.h"
+#include <stdatomic.h>
+
+// Packing the A block costs one pass over it; it pays off when the block then feeds many B micro-panels.
+// Below this many micro-panels the micro-kernel reads op(A) in place (strided), except for a short last
+// row tile, which is packed so that the kernel never reads past row M.
+#define ST_PACK_A_MIN_PANELS 4
+
+static atomic_int st_pack_a_mode = -1; // -1 automatic, 0 never, 1 always
+
+void st_sgemm_set_pack_a(int mode) { atomic_store(&st_pack_a_mode, mode < 0 ? -1 : mode > 0 ? 1 : 0); }
+int st_sgemm_get_pack_a(void) { return atomic_load(&st_pack_a_mode); }
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 static int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static int64_t split_at(int64_t count, int part, int parts) { return count * part / parts; }
+/// The block size for `total` split into ceil(total / block) equal blocks, rounded up to `multiple`.
+static int64_t balanced(int64_t total, int64_t block, int64_t multiple) {
+    if (total <= 0) return block;
+    const int64_t b = round_up(ceil_div(total, ceil_div(total, block)), multiple);
+    return b < block ? b : block;
+}
 
 typedef struct {
     st_trans ta, tb;
@@ -30,6 +48,7 @@ typedef struct {
     float *bbuf;         // packed B block [KC, NC rounded up to NR]
     float *abuf;         // nt packed A blocks [MC rounded up to MR, KC]
     int64_t a_stride;    // floats per thread A block
+    int pack_a_mode;     // -1 automatic, 0 never, 1 always
 } packed_ctx;
 
 // Thread grid tm x tn = nt over (row panels, column panels): smallest per-thread tile count,
@@ -49,7 +68,9 @@ static void choose_grid(int nt, int64_t row_panels, int64_t col_panels, int *tm,
 
 static void packed_worker(const packed_ctx *x, int tid, int nt) {
     const int64_t MR = x->ukr->mr, NR = x->ukr->nr;
-    const int64_t MC = x->blk.mc, KC = x->blk.kc, NC = x->blk.nc;
+    // Blocks of equal size rather than full blocks and a short tail (K = 784, KC = 320: 3 x 262, not
+    // 320 + 320 + 144): each block stays within its cache budget and no block is short of work.
+    const int64_t KC = balanced(x->k, x->blk.kc, 1), NC = balanced(x->n, x->blk.nc, NR);
     const int64_t row_panels = ceil_div(x->m, MR);
     float *ap = x->abuf + (int64_t)tid * x->a_stride;
     const st_sgemm_ukr_fn kernel = x->ukr->kernel;
@@ -62,6 +83,11 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
         const int tr = tid / tn, tc = tid % tn;
         const int64_t r0 = split_at(row_panels, tr, tm) * MR, r1 = min64(split_at(row_panels, tr + 1, tm) * MR, x->m);
         const int64_t c0 = split_at(col_panels, tc, tn), c1 = split_at(col_panels, tc + 1, tn);
+        const int64_t MC = balanced(r1 - r0, x->blk.mc, MR);
+
+        const int pack_a = x->pack_a_mode >= 0 ? x->pack_a_mode : c1 - c0 >= ST_PACK_A_MIN_PANELS;
+        // Strides of op(A) read in place: row-major A is (lda, 1), a transposed one (1, lda).
+        const int64_t rs_a = x->ta == ST_NO_TRANS ? x->lda : 1, cs_a = x->ta == ST_NO_TRANS ? 1 : x->lda;
 
         for (int64_t pc = 0; pc < x->k; pc += KC) {
             const int64_t kc = min64(KC, x->k - pc);
@@ -73,14 +99,28 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
 #endif
             for (int64_t ic = r0; ic < r1; ic += MC) {
                 const int64_t mc = min64(MC, r1 - ic);
-                st_pack_a(x->a, x->lda, x->ta, ic, pc, mc, kc, MR, ap);
+                const float *ablock = ap; // the A block [MC, KC] as the micro-kernel reads it
+                int64_t rs = 1, cs = MR, panel_step = MR * kc;
+                if (pack_a) {
+                    st_pack_a(x->a, x->lda, x->ta, ic, pc, mc, kc, MR, ap);
+                } else {
+                    ablock = x->ta == ST_NO_TRANS ? x->a + ic * x->lda + pc : x->a + pc * x->lda + ic;
+                    rs = rs_a, cs = cs_a, panel_step = MR * rs_a;
+                    if (mc % MR != 0) // the short last row tile is packed: the kernel reads all MR rows
+                        st_pack_a(x->a, x->lda, x->ta, ic + mc / MR * MR, pc, mc % MR, kc, MR, ap);
+                }
                 for (int64_t jp = c0; jp < c1; jp++) {
                     const int64_t jr = jp * NR, nr = min64(NR, nc - jr);
                     const float *bp = x->bbuf + jp * kc * NR;
                     float *cblock = x->c + ic * x->ldc + jc + jr;
-                    for (int64_t ir = 0; ir < mc; ir += MR)
-                        kernel(kc, x->alpha, ap + ir * kc, bp, beta, cblock + ir * x->ldc, x->ldc,
-                               min64(MR, mc - ir), nr);
+                    for (int64_t ir = 0; ir < mc; ir += MR) {
+                        const int64_t mr = min64(MR, mc - ir);
+                        if (pack_a || mr == MR)
+                            kernel(kc, x->alpha, ablock + ir / MR * panel_step, rs, cs, bp, beta, cblock + ir * x->ldc,
+                                   x->ldc, mr, nr);
+                        else
+                            kernel(kc, x->alpha, ap, 1, MR, bp, beta, cblock + ir * x->ldc, x->ldc, mr, nr);
+                    }
                 }
             }
 #ifdef ST_HAVE_OPENMP
@@ -104,8 +144,9 @@ static int choose_threads(int64_t m, int64_t n, int64_t k, int64_t mr, int64_t n
 st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
                           const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
                           int64_t ldc) {
-    packed_ctx x = {ta, tb, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc, NULL, {0}, NULL, NULL, 0};
+    packed_ctx x = {ta, tb, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc, NULL, {0}, NULL, NULL, 0, -1};
     x.ukr = st_sgemm_ukr_for(st_isa_active());
+    x.pack_a_mode = st_sgemm_get_pack_a();
     x.blk = st_blocking_active();
     const int64_t MR = x.ukr->mr, NR = x.ukr->nr;
     const int64_t kc = min64(x.blk.kc, k), nc = min64(x.blk.nc, round_up(n, NR)), mc = min64(x.blk.mc, round_up(m, MR));

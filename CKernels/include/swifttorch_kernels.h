@@ -114,6 +114,10 @@ st_blocking st_blocking_active(void);
 void st_blocking_set(st_blocking overrides);
 /// Drop st_blocking_set overrides.
 void st_blocking_reset(void);
+/// Packing of the A block in the packed SGEMM: -1 automatic (default: pack when the block feeds enough
+/// B micro-panels), 0 never (the micro-kernel reads op(A) in place), 1 always. For tests and benchmarks.
+void st_sgemm_set_pack_a(int mode);
+int st_sgemm_get_pack_a(void);
 /// Name of the active micro-kernel, e.g. "sgemm_ukr_avx2_6x16".
 const char *st_sgemm_ukr_name(void);
 

@@ -13,13 +13,13 @@
     do {                                                                                                     \
         const __m256 b0 = _mm256_load_ps(bp + (u) * NR), b1 = _mm256_load_ps(bp + (u) * NR + 8);              \
         for (int i = 0; i < MR; i++) {                                                                       \
-            const __m256 av = _mm256_broadcast_ss(ap + (u) * MR + i);                                        \
+            const __m256 av = _mm256_broadcast_ss(a + i * rs_a + (u) * cs_a);                                        \
             acc[i][0] = _mm256_fmadd_ps(av, b0, acc[i][0]);                                                  \
             acc[i][1] = _mm256_fmadd_ps(av, b1, acc[i][1]);                                                  \
         }                                                                                                    \
     } while (0)
 
-ST_AVX2 void sgemm_ukr_avx2_6x16(int64_t k, float alpha, const float *ST_RESTRICT ap,
+ST_AVX2 void sgemm_ukr_avx2_6x16(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
                                  const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c, int64_t ldc,
                                  int64_t m, int64_t n) {
     __m256 acc[MR][2]; // C tile [6, 16]
@@ -28,19 +28,19 @@ ST_AVX2 void sgemm_ukr_avx2_6x16(int64_t k, float alpha, const float *ST_RESTRIC
 
     int64_t p = 0;
     for (; p + 4 <= k; p += 4) {
-        _mm_prefetch((const char *)(ap + 8 * MR), _MM_HINT_T0);
+        _mm_prefetch((const char *)(a + 8 * cs_a), _MM_HINT_T0);
         _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);
         _mm_prefetch((const char *)(bp + 8 * NR + 16), _MM_HINT_T0);
         ST_STEP(0);
         ST_STEP(1);
         ST_STEP(2);
         ST_STEP(3);
-        ap += 4 * MR;
+        a += 4 * cs_a;
         bp += 4 * NR;
     }
     for (; p < k; p++) {
         ST_STEP(0);
-        ap += MR;
+        a += cs_a;
         bp += NR;
     }
 

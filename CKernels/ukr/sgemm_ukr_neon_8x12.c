@@ -14,16 +14,25 @@
     acc[i][1] = vfmaq_laneq_f32(acc[i][1], b1, a, lane);                                                     \
     acc[i][2] = vfmaq_laneq_f32(acc[i][2], b2, a, lane);
 
-void sgemm_ukr_neon_8x12(int64_t k, float alpha, const float *ST_RESTRICT ap, const float *ST_RESTRICT bp,
+void sgemm_ukr_neon_8x12(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
+                         const float *ST_RESTRICT bp,
                          float beta, float *ST_RESTRICT c, int64_t ldc, int64_t m, int64_t n) {
     float32x4_t acc[MR][3]; // C tile [8, 12]
     for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = acc[i][2] = vdupq_n_f32(0.0f);
     for (int64_t p = 0; p < k; p++) {
         const float32x4_t b0 = vld1q_f32(bp), b1 = vld1q_f32(bp + 4), b2 = vld1q_f32(bp + 8);
-        const float32x4_t a0 = vld1q_f32(ap), a1 = vld1q_f32(ap + 4);
+        float32x4_t a0, a1;
+        if (rs_a == 1) { // column p of the panel is contiguous (packed, or a transposed op(A))
+            a0 = vld1q_f32(a);
+            a1 = vld1q_f32(a + 4);
+        } else {
+            const float col[MR] = {a[0], a[rs_a], a[2 * rs_a], a[3 * rs_a], a[4 * rs_a], a[5 * rs_a], a[6 * rs_a], a[7 * rs_a]};
+            a0 = vld1q_f32(col);
+            a1 = vld1q_f32(col + 4);
+        }
         ST_ROW(0, a0, 0) ST_ROW(1, a0, 1) ST_ROW(2, a0, 2) ST_ROW(3, a0, 3)
         ST_ROW(4, a1, 0) ST_ROW(5, a1, 1) ST_ROW(6, a1, 2) ST_ROW(7, a1, 3)
-        ap += MR;
+        a += cs_a;
         bp += NR;
     }
     const float32x4_t va = vdupq_n_f32(alpha), vb = vdupq_n_f32(beta);

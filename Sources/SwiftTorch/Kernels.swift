@@ -144,6 +144,15 @@ public enum Kernels {
 
     public static func resetBlocking() { st_blocking_reset() }
 
+    /// Whether the packed SGEMM packs blocks of A (automatic: when a block feeds enough B micro-panels;
+    /// never: the micro-kernel reads op(A) in place). Results are identical either way.
+    public enum PackAMode: Int32, Sendable { case automatic = -1, never = 0, always = 1 }
+
+    public static var packA: PackAMode {
+        get { PackAMode(rawValue: st_sgemm_get_pack_a()) ?? .automatic }
+        set { st_sgemm_set_pack_a(newValue.rawValue) }
+    }
+
     /// The active micro-kernel's name, e.g. `sgemm_ukr_avx2_6x16`.
     public static var microKernel: String { String(cString: st_sgemm_ukr_name()) }
 

@@ -78,6 +78,28 @@ struct GEMMTests {
         }
     }
 
+    @Test("A packed or read in place gives bit-identical results on every shape and transpose")
+    func packAModes() {
+        for (index, (m, n, k)) in ([(13, 200, 37), (61, 33, 300), (7, 97, 5), (130, 17, 64)]).enumerated() {
+            for (ta, tb) in transposes {
+                let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(500 + index))
+                for isa in Kernels.supportedISAs {
+                    Kernels.withISA(isa) {
+                        var results: [[UInt32]] = []
+                        for mode in [Kernels.PackAMode.never, .always, .automatic] {
+                            Kernels.packA = mode
+                            let c = problem.run(.packed, alpha: -2.5, beta: 0.5)
+                            problem.check(c, alpha: -2.5, beta: 0.5, context: "packA=\(mode) \(isa) \(m)x\(n)x\(k) ta=\(ta) tb=\(tb)")
+                            results.append(c.map(\.bitPattern))
+                        }
+                        Kernels.packA = .automatic
+                        #expect(results[0] == results[1] && results[1] == results[2], "\(isa) \(m)x\(n)x\(k): pack modes differ")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("tiny blocking exercises all five loops of the packed algorithm")
     func tinyBlockingAllLoops() {
         let problem = GEMMProblem(m: 97, n: 131, k: 83, transA: false, transB: true, seed: 99)
@@ -85,12 +107,15 @@ struct GEMMTests {
             Kernels.withISA(isa) {
                 let mr = Kernels.blocking.mr, nr = Kernels.blocking.nr
                 Kernels.setBlocking(mc: 2 * mr, kc: 16, nc: 3 * nr)
-                defer { Kernels.resetBlocking() }
+                defer { Kernels.resetBlocking(); Kernels.packA = .automatic }
                 #expect(Kernels.blocking.mc == 2 * mr && Kernels.blocking.kc == 16 && Kernels.blocking.nc == 3 * nr)
                 for threads in [1, 2] {
-                    Kernels.withThreads(threads) {
-                        let c = problem.run(.packed, alpha: 1, beta: 1)
-                        problem.check(c, alpha: 1, beta: 1, context: "packed/\(isa)/\(threads)t tiny blocking")
+                    for mode in [Kernels.PackAMode.never, .always] {
+                        Kernels.packA = mode
+                        Kernels.withThreads(threads) {
+                            let c = problem.run(.packed, alpha: 1, beta: 1)
+                            problem.check(c, alpha: 1, beta: 1, context: "packed/\(isa)/\(threads)t tiny blocking packA=\(mode)")
+                        }
                     }
                 }
             }

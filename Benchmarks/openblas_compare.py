@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""SwiftTorch packed SGEMM vs numpy's OpenBLAS, measured in the same run, shape by shape.
+
+For every thread count a numpy worker process is started (OPENBLAS_NUM_THREADS set before numpy loads;
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment unless --coretype is given), then for
+each shape the `bench` executable and the worker time the same product back to back. Both report the
+median of the measured runs after discarded warm-ups. Prints a markdown table (and JSON lines with --json).
+
+    swift build -c release --product bench
+    python3 Benchmarks/openblas_compare.py --threads 1,2 --shapes 512x512x512,1024x1024x1024
+"""
+import argparse, json, os, subprocess, sys
+
+WORKER = r"""
+import json, sys, time
+import numpy as np
+def core():
+    try:
+        from threadpoolctl import threadpool_info
+        for lib in threadpool_info():
+            if lib.get("internal_api") == "openblas":
+                return "%s %s threads=%s" % (lib.get("version"), lib.get("architecture"), lib.get("num_threads"))
+    except Exception:
+        pass
+    return "unknown (pip install threadpoolctl to see the kernel)"
+print(json.dumps({"core": core()}), flush=True)
+for line in sys.stdin:
+    m, n, k, warmup, repeat, ta, tb = json.loads(line)
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, (k, m) if ta else (m, k)).astype(np.float32)
+    b = rng.uniform(-1, 1, (n, k) if tb else (k, n)).astype(np.float32)
+    A = a.T if ta else a
+    B = b.T if tb else b
+    c = np.empty((m, n), dtype=np.float32)
+    for _ in range(warmup):
+        np.matmul(A, B, out=c)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter_ns()
+        np.matmul(A, B, out=c)
+        times.append((time.perf_counter_ns() - t0) * 1e-9)
+    times.sort()
+    med = times[len(times) // 2] if len(times) % 2 else 0.5 * (times[len(times) // 2 - 1] + times[len(times) // 2])
+    print(json.dumps({"seconds": med, "gflops": 2.0 * m * n * k / med / 1e9}), flush=True)
+"""
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--shapes", default="512x512x512,1024x1024x1024,2048x2048x2048")
+    p.add_argument("--threads", default="1,2")
+    p.add_argument("--bench", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".build", "release", "bench"))
+    p.add_argument("--isa", default=None, help="force SwiftTorch's ISA (scalar, avx2, avx512, neon)")
+    p.add_argument("--coretype", default=None, help="OPENBLAS_CORETYPE for numpy (e.g. Haswell for its AVX2 kernel)")
+    p.add_argument("--repeat", type=int, default=21)
+    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--trans-a", action="store_true")
+    p.add_argument("--trans-b", action="store_true")
+    p.add_argument("--json", action="store_true", help="also print one JSON object per row")
+    args = p.parse_args()
+
+    shapes = [tuple(int(v) for v in s.lower().split("x")) for s in args.shapes.split(",")]
+    rows = []
+    for threads in [int(t) for t in args.threads.split(",")]:
+        env = dict(os.environ)
+        for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+            env.pop(var, None)
+        if args.coretype:
+            env["OPENBLAS_CORETYPE"] = args.coretype
+        env["OPENBLAS_NUM_THREADS"] = str(threads)
+        worker = subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        core = json.loads(worker.stdout.readline())["core"]
+        for (m, n, k) in shapes:
+            cmd = [args.bench, "matmul", "--impl", "packed", "--shape", f"{m}x{n}x{k}", "--threads", str(threads),
+                   "--repeat", str(args.repeat), "--warmup", str(args.warmup), "--format", "json"]
+            if args.isa:
+                cmd += ["--isa", args.isa]
+            if args.trans_a:
+                cmd.append("--trans-a")
+            if args.trans_b:
+                cmd.append("--trans-b")
+            ours = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+            worker.stdin.write(json.dumps([m, n, k, args.warmup, args.repeat, args.trans_a, args.trans_b]) + "\n")
+            worker.stdin.flush()
+            theirs = json.loads(worker.stdout.readline())
+            rows.append({"m": m, "n": n, "k": k, "threads": threads, "isa": ours["isa"], "ukr": ours["ukr"],
+                         "swifttorch_gflops": ours["gflops"], "openblas_gflops": theirs["gflops"],
+                         "ratio": ours["gflops"] / theirs["gflops"], "openblas": core})
+        worker.stdin.close()
+        worker.wait()
+
+    print("| shape MxNxK | threads | SwiftTorch packed (%s) GFLOP/s | OpenBLAS GFLOP/s | ratio |" % rows[0]["ukr"])
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['m']}x{r['n']}x{r['k']} | {r['threads']} | {r['swifttorch_gflops']:.1f} | {r['openblas_gflops']:.1f} | {r['ratio']:.2f}x |")
+    print(f"\nOpenBLAS: {rows[0]['openblas']}")
+    if args.json:
+        for r in rows:
+            print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    main()
