@@ -3,13 +3,16 @@
 
 For every thread count a numpy worker process is started (OPENBLAS_NUM_THREADS set before numpy loads;
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment unless --coretype is given), then for
-each shape the `bench` executable and the worker time the same product back to back. Both report the
-median of the measured runs after discarded warm-ups. Prints a markdown table (and JSON lines with --json).
+each shape the `bench` executable and the worker time the same product back to back, in --rounds
+alternating rounds (the machine is shared: alternation spreads its noise over both sides). Each round
+reports the median of its measured runs after discarded warm-ups; the table gives the median over rounds
+of each side and of the per-round ratio. Prints a markdown table (and JSON lines with --json).
 
     swift build -c release --product bench
     python3 Benchmarks/openblas_compare.py --threads 1,2 --shapes 512x512x512,1024x1024x1024
 """
-import argparse, json, os, subprocess, sys
+import argparse, json, os, subprocess, sys, time
+from statistics import median
 
 WORKER = r"""
 import json, sys, time
@@ -52,7 +55,10 @@ def main():
     p.add_argument("--bench", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".build", "release", "bench"))
     p.add_argument("--isa", default=None, help="force SwiftTorch's ISA (scalar, avx2, avx512, neon)")
     p.add_argument("--coretype", default=None, help="OPENBLAS_CORETYPE for numpy (e.g. Haswell for its AVX2 kernel)")
-    p.add_argument("--repeat", type=int, default=21)
+    p.add_argument("--repeat", type=int, default=11)
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--pause", type=float, default=1.0,
+                   help="seconds to wait after each OpenBLAS round: its idle threads spin for a while and would steal the cores")
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--trans-a", action="store_true")
     p.add_argument("--trans-b", action="store_true")
@@ -79,20 +85,28 @@ def main():
                 cmd.append("--trans-a")
             if args.trans_b:
                 cmd.append("--trans-b")
-            ours = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
-            worker.stdin.write(json.dumps([m, n, k, args.warmup, args.repeat, args.trans_a, args.trans_b]) + "\n")
-            worker.stdin.flush()
-            theirs = json.loads(worker.stdout.readline())
+            ours_g, theirs_g, ratios = [], [], []
+            for _ in range(args.rounds):
+                ours = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+                worker.stdin.write(json.dumps([m, n, k, args.warmup, args.repeat, args.trans_a, args.trans_b]) + "\n")
+                worker.stdin.flush()
+                theirs = json.loads(worker.stdout.readline())
+                ours_g.append(ours["gflops"])
+                theirs_g.append(theirs["gflops"])
+                ratios.append(ours["gflops"] / theirs["gflops"])
+                time.sleep(args.pause)
             rows.append({"m": m, "n": n, "k": k, "threads": threads, "isa": ours["isa"], "ukr": ours["ukr"],
-                         "swifttorch_gflops": ours["gflops"], "openblas_gflops": theirs["gflops"],
-                         "ratio": ours["gflops"] / theirs["gflops"], "openblas": core})
+                         "swifttorch_gflops": median(ours_g), "openblas_gflops": median(theirs_g),
+                         "ratio": median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
+                         "rounds": args.rounds, "openblas": core})
         worker.stdin.close()
         worker.wait()
 
-    print("| shape MxNxK | threads | SwiftTorch packed (%s) GFLOP/s | OpenBLAS GFLOP/s | ratio |" % rows[0]["ukr"])
-    print("|---|---|---|---|---|")
+    print("| shape MxNxK | threads | SwiftTorch packed (%s) GFLOP/s | OpenBLAS GFLOP/s | ratio (median) | ratio range |" % rows[0]["ukr"])
+    print("|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['m']}x{r['n']}x{r['k']} | {r['threads']} | {r['swifttorch_gflops']:.1f} | {r['openblas_gflops']:.1f} | {r['ratio']:.2f}x |")
+        print(f"| {r['m']}x{r['n']}x{r['k']} | {r['threads']} | {r['swifttorch_gflops']:.1f} | {r['openblas_gflops']:.1f} | "
+              f"{r['ratio']:.2f}x | {r['ratio_min']:.2f}-{r['ratio_max']:.2f} |")
     print(f"\nOpenBLAS: {rows[0]['openblas']}")
     if args.json:
         for r in rows:

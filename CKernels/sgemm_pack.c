@@ -3,7 +3,6 @@
 //   B block op(B)[KC, NC] -> ceil(NC/NR) micro-panels [KC, NR]  (row p of the panel is contiguous)
 // Rows/columns past the matrix edge are zero so every micro-kernel call computes a full tile.
 #include "internal/st_internal.h"
-#include <string.h>
 #if defined(__x86_64__)
 #include <emmintrin.h> // SSE2: part of the x86-64 baseline, no run-time dispatch needed
 #endif
@@ -62,7 +61,7 @@ void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0,
         } else { // op(A)(i, p) = a[p * lda + i]: each panel column is a contiguous run of A
             for (int64_t p = 0; p < kc; p++) {
                 const float *src = a + (p0 + p) * lda + i0 + ir;
-                memcpy(panel + p * mr, src, (size_t)rows * sizeof(float));
+                for (int64_t r = 0; r < rows; r++) panel[p * mr + r] = src[r];
                 for (int64_t r = rows; r < mr; r++) panel[p * mr + r] = 0.0f;
             }
         }
@@ -78,7 +77,7 @@ void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0,
         if (tb == ST_NO_TRANS) { // row p of the panel is a contiguous run of B
             for (int64_t p = 0; p < kc; p++) {
                 const float *src = b + (p0 + p) * ldb + j0 + jr;
-                memcpy(panel + p * nr, src, (size_t)cols * sizeof(float));
+                for (int64_t j = 0; j < cols; j++) panel[p * nr + j] = src[j];
                 for (int64_t j = cols; j < nr; j++) panel[p * nr + j] = 0.0f;
             }
         } else if (cols == nr) { // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns

@@ -18,7 +18,7 @@
 // Packing the A block costs one pass over it; it pays off when the block then feeds many B micro-panels.
 // Below this many micro-panels the micro-kernel reads op(A) in place (strided), except for a short last
 // row tile, which is packed so that the kernel never reads past row M.
-#define ST_PACK_A_MIN_PANELS 4
+#define ST_PACK_A_MIN_PANELS 32
 
 static atomic_int st_pack_a_mode = -1; // -1 automatic, 0 never, 1 always
 
@@ -141,20 +141,26 @@ static int choose_threads(int64_t m, int64_t n, int64_t k, int64_t mr, int64_t n
     return nt < 1 ? 1 : nt;
 }
 
-st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
-                          const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
-                          int64_t ldc) {
+static st_status packed_direct(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
+                               const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
+                               int64_t ldc) {
     packed_ctx x = {ta, tb, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc, NULL, {0}, NULL, NULL, 0, -1};
     x.ukr = st_sgemm_ukr_for(st_isa_active());
     x.pack_a_mode = st_sgemm_get_pack_a();
     x.blk = st_blocking_active();
     const int64_t MR = x.ukr->mr, NR = x.ukr->nr;
+    if (m <= x.blk.mc) {
+        // One A block holds all of M, so a B block is used once, right after it is packed: keep it in L2
+        // (half of it) instead of sending a large block out to L3 and back.
+        const int64_t l2_nc = st_cache_detect().l2.size / 2 / (min64(x.blk.kc, k) * (int64_t)sizeof(float)) / NR * NR;
+        x.blk.nc = min64(x.blk.nc, l2_nc > NR ? l2_nc : NR);
+    }
     const int64_t kc = min64(x.blk.kc, k), nc = min64(x.blk.nc, round_up(n, NR)), mc = min64(x.blk.mc, round_up(m, MR));
     const int nt = choose_threads(m, n, k, MR, NR);
 
     const int64_t b_floats = round_up(kc * round_up(nc, NR), 16);
     x.a_stride = round_up(round_up(mc, MR) * kc, 16);
-    float *buf = st_workspace_get((size_t)(b_floats + nt * x.a_stride));
+    float *buf = st_workspace_get(ST_WS_PACK, (size_t)(b_floats + nt * x.a_stride));
     if (buf == NULL)
         return st_fail(ST_ERR_ALLOCATION, "sgemm: cannot allocate %lld bytes of packing workspace",
                        (long long)((b_floats + nt * x.a_stride) * 4));
@@ -169,5 +175,35 @@ st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_
     }
 #endif
     packed_worker(&x, 0, 1);
+    return ST_OK;
+}
+
+// A narrow C (N well below NR) wastes most of every micro-tile. Then the transposed product
+// C^T [N, M] = op(B)^T op(A)^T fills the tiles far better (128x10: 12x128 padded instead of 132x16);
+// it is computed into a scratch buffer and added back transposed: C = T^T + beta * C.
+#define ST_SWAP_MAX_ELEMENTS (1 << 20)
+
+st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
+                          const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
+                          int64_t ldc) {
+    const st_sgemm_ukr_desc *d = st_sgemm_ukr_for(st_isa_active());
+    const int64_t direct = round_up(m, d->mr) * round_up(n, d->nr), swapped = round_up(n, d->mr) * round_up(m, d->nr);
+    if (5 * swapped > 4 * direct || m * n > ST_SWAP_MAX_ELEMENTS)
+        return packed_direct(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    float *t = st_workspace_get(ST_WS_SWAP, (size_t)(m * n)); // T: [N, M]
+    if (t == NULL)
+        return st_fail(ST_ERR_ALLOCATION, "sgemm: cannot allocate %lld bytes of scratch", (long long)(m * n * 4));
+    // op(B)^T is B read with the opposite flag, and likewise op(A)^T.
+    const st_trans tb_t = tb == ST_NO_TRANS ? ST_TRANS : ST_NO_TRANS, ta_t = ta == ST_NO_TRANS ? ST_TRANS : ST_NO_TRANS;
+    st_status s = packed_direct(tb_t, ta_t, n, m, k, alpha, b, ldb, a, lda, 0.0f, t, m);
+    if (s != ST_OK) return s;
+    for (int64_t i = 0; i < m; i++) {
+        float *row = c + i * ldc;
+        if (beta == 0.0f)
+            for (int64_t j = 0; j < n; j++) row[j] = t[j * m + i];
+        else
+            for (int64_t j = 0; j < n; j++) row[j] = t[j * m + i] + beta * row[j];
+    }
     return ST_OK;
 }

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 typedef struct {
-    float *buf;
-    size_t capacity; // floats
+    float *buf[ST_WORKSPACE_SLOTS];
+    size_t capacity[ST_WORKSPACE_SLOTS]; // floats
 } st_workspace;
 
 static pthread_key_t st_ws_key;
@@ -15,13 +15,14 @@ static pthread_once_t st_ws_once = PTHREAD_ONCE_INIT;
 
 static void ws_destroy(void *p) {
     st_workspace *w = p;
-    st_aligned_free(w->buf);
+    for (int i = 0; i < ST_WORKSPACE_SLOTS; i++) st_aligned_free(w->buf[i]);
     free(w);
 }
 
 static void ws_make_key(void) { pthread_key_create(&st_ws_key, ws_destroy); }
 
-float *st_workspace_get(size_t floats) {
+float *st_workspace_get(int slot, size_t floats) {
+    if (slot < 0 || slot >= ST_WORKSPACE_SLOTS) return NULL;
     pthread_once(&st_ws_once, ws_make_key);
     st_workspace *w = pthread_getspecific(st_ws_key);
     if (w == NULL) {
@@ -31,10 +32,10 @@ float *st_workspace_get(size_t floats) {
             return NULL;
         }
     }
-    if (w->capacity < floats) {
-        st_aligned_free(w->buf);
-        w->buf = st_aligned_alloc(floats * sizeof(float));
-        w->capacity = w->buf != NULL ? floats : 0;
+    if (w->capacity[slot] < floats) {
+        st_aligned_free(w->buf[slot]);
+        w->buf[slot] = st_aligned_alloc(floats * sizeof(float));
+        w->capacity[slot] = w->buf[slot] != NULL ? floats : 0;
     }
-    return w->buf;
+    return w->buf[slot];
 }

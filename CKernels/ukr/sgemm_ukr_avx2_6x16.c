@@ -19,7 +19,8 @@
         }                                                                                                    \
     } while (0)
 
-ST_AVX2 void sgemm_ukr_avx2_6x16(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
+static inline __attribute__((always_inline)) ST_AVX2 void
+ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a, const int64_t cs_a,
                                  const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c, int64_t ldc,
                                  int64_t m, int64_t n) {
     __m256 acc[MR][2]; // C tile [6, 16]
@@ -72,5 +73,13 @@ ST_AVX2 void sgemm_ukr_avx2_6x16(int64_t k, float alpha, const float *ST_RESTRIC
         _mm256_maskstore_ps(row, mask0, t0);
         _mm256_maskstore_ps(row + 8, mask1, t1);
     }
+}
+
+ST_AVX2 void sgemm_ukr_avx2_6x16(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
+                                 const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c, int64_t ldc,
+                                 int64_t m, int64_t n) {
+    // Two instantiations of one body: packed A (constant strides, the hot path) and A read in place.
+    if (rs_a == 1 && cs_a == MR) ukr_body(k, alpha, a, 1, MR, bp, beta, c, ldc, m, n);
+    else ukr_body(k, alpha, a, rs_a, cs_a, bp, beta, c, ldc, m, n);
 }
 #endif

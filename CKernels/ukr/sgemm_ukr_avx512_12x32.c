@@ -19,7 +19,8 @@
         }                                                                                                    \
     } while (0)
 
-ST_AVX512 void sgemm_ukr_avx512_12x32(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
+static inline __attribute__((always_inline)) ST_AVX512 void
+ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a, const int64_t cs_a,
                                       const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c,
                                       int64_t ldc, int64_t m, int64_t n) {
     __m512 acc[MR][2]; // C tile [12, 32]
@@ -61,5 +62,13 @@ ST_AVX512 void sgemm_ukr_avx512_12x32(int64_t k, float alpha, const float *ST_RE
         _mm512_mask_storeu_ps(row, mask0, t0);
         _mm512_mask_storeu_ps(row + 16, mask1, t1);
     }
+}
+
+ST_AVX512 void sgemm_ukr_avx512_12x32(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
+                                      const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c,
+                                      int64_t ldc, int64_t m, int64_t n) {
+    // Two instantiations of one body: packed A (constant strides, the hot path) and A read in place.
+    if (rs_a == 1 && cs_a == MR) ukr_body(k, alpha, a, 1, MR, bp, beta, c, ldc, m, n);
+    else ukr_body(k, alpha, a, rs_a, cs_a, bp, beta, c, ldc, m, n);
 }
 #endif
