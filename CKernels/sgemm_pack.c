@@ -9,6 +9,14 @@
 
 #define ST_MAX_MR 32
 
+// The copy loops below move one micro-panel row (8-32 floats) at a time: keep the compiler from turning
+// them into memcpy calls, whose call overhead costs more than the copy (14% of a 64x3072x768 product).
+#if defined(__clang__)
+#define ST_NO_MEMCPY __attribute__((no_builtin("memcpy"), no_builtin("memset")))
+#else
+#define ST_NO_MEMCPY __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
+
 // Transposing copy: rows src[0..w) (each read along p) -> panel [kc, w], panel[p * w + r] = src[r][p].
 // Used for op(A) = A (row tiles of A) and op(B) = B^T (column tiles of op(B)).
 static void transpose_rows(const float *const *src, int64_t w, int64_t kc, float *ST_RESTRICT panel) {
@@ -42,7 +50,7 @@ static void transpose_rows(const float *const *src, int64_t w, int64_t kc, float
         for (int64_t r = 0; r < w; r++) panel[p * w + r] = src[r][p];
 }
 
-void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0, int64_t mc, int64_t kc,
+ST_NO_MEMCPY void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0, int64_t mc, int64_t kc,
                int64_t mr, float *ST_RESTRICT ap) {
     for (int64_t ir = 0; ir < mc; ir += mr) {
         const int64_t rows = mc - ir < mr ? mc - ir : mr;
@@ -68,19 +76,33 @@ void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0,
     }
 }
 
-void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0, int64_t kc, int64_t nc,
+ST_NO_MEMCPY void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0, int64_t kc, int64_t nc,
                int64_t nr, int64_t jp0, int64_t jp1, float *ST_RESTRICT bp) {
+    if (jp0 >= jp1) return;
+    if (tb == ST_NO_TRANS) {
+        // Row p of the block is a contiguous run of B: walk the rows in order (one sequential stream per
+        // row instead of one cache line per row per panel) and deal each row out to the panels.
+        const int64_t jlast = jp1 - 1, last_cols = nc - jlast * nr < nr ? nc - jlast * nr : nr;
+        const int64_t row_floats = (jp1 - jp0) * nr;
+        for (int64_t p = 0; p < kc; p++) {
+            const float *src = b + (p0 + p) * ldb + j0;
+            if (p + 4 < kc) // B is often read from memory: fetch the row four ahead, every cache line of it
+                for (int64_t off = 0; off < row_floats; off += 16) __builtin_prefetch(src + 4 * ldb + jp0 * nr + off);
+            for (int64_t jp = jp0; jp < jlast; jp++) {
+                float *ST_RESTRICT dst = bp + jp * kc * nr + p * nr;
+                for (int64_t j = 0; j < nr; j++) dst[j] = src[jp * nr + j];
+            }
+            float *ST_RESTRICT dst = bp + jlast * kc * nr + p * nr;
+            for (int64_t j = 0; j < last_cols; j++) dst[j] = src[jlast * nr + j];
+            for (int64_t j = last_cols; j < nr; j++) dst[j] = 0.0f;
+        }
+        return;
+    }
     for (int64_t jp = jp0; jp < jp1; jp++) {
         const int64_t jr = jp * nr;
         const int64_t cols = nc - jr < nr ? nc - jr : nr;
         float *ST_RESTRICT panel = bp + jp * kc * nr; // [kc, nr]
-        if (tb == ST_NO_TRANS) { // row p of the panel is a contiguous run of B
-            for (int64_t p = 0; p < kc; p++) {
-                const float *src = b + (p0 + p) * ldb + j0 + jr;
-                for (int64_t j = 0; j < cols; j++) panel[p * nr + j] = src[j];
-                for (int64_t j = cols; j < nr; j++) panel[p * nr + j] = 0.0f;
-            }
-        } else if (cols == nr) { // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns
+        if (cols == nr) { // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns
             const float *src[ST_MAX_MR];
             for (int64_t j = 0; j < nr; j++) src[j] = b + (j0 + jr + j) * ldb + p0;
             transpose_rows(src, nr, kc, panel);
