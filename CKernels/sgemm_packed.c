@@ -92,10 +92,18 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
         for (int64_t pc = 0; pc < x->k; pc += KC) {
             const int64_t kc = min64(KC, x->k - pc);
             const float beta = pc == 0 ? x->beta : 1.0f;
-            st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, split_at(col_panels, tid, nt),
-                      split_at(col_panels, tid + 1, nt), x->bbuf);
+            // With a 1 x nt grid each thread packs exactly the B panels it multiplies, so no thread waits
+            // for another; otherwise the team packs the block together and meets at a barrier.
+            const int shared_b = tm > 1;
+            if (shared_b)
+                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, split_at(col_panels, tid, nt),
+                          split_at(col_panels, tid + 1, nt), x->bbuf);
+            else
+                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, c0, c1, x->bbuf);
 #ifdef ST_HAVE_OPENMP
+            if (shared_b) {
 #pragma omp barrier
+            }
 #endif
             for (int64_t ic = r0; ic < r1; ic += MC) {
                 const int64_t mc = min64(MC, r1 - ic);
@@ -124,7 +132,9 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
                 }
             }
 #ifdef ST_HAVE_OPENMP
+            if (shared_b) { // the next B block overwrites this one
 #pragma omp barrier
+            }
 #endif
         }
     }
