@@ -2,7 +2,8 @@
 """SwiftTorch packed SGEMM vs numpy's OpenBLAS, measured in the same run, shape by shape.
 
 For every thread count a numpy worker process is started (OPENBLAS_NUM_THREADS set before numpy loads;
-OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment unless --coretype is given), then for
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment unless --coretype is given; its threads
+pinned to distinct cores, as `bench` pins its OpenMP threads with OMP_PROC_BIND=spread), then for
 each shape the `bench` executable and the worker time the same product back to back, in --rounds
 alternating rounds (the machine is shared: alternation spreads its noise over both sides). Each round
 reports the median of its measured runs after discarded warm-ups; the table gives the median over rounds
@@ -15,7 +16,7 @@ import argparse, json, os, subprocess, sys, time
 from statistics import median
 
 WORKER = r"""
-import json, sys, time
+import json, os, sys, time
 import numpy as np
 def core():
     try:
@@ -26,6 +27,12 @@ def core():
     except Exception:
         pass
     return "unknown (pip install threadpoolctl to see the kernel)"
+# Pin OpenBLAS's threads to distinct cores, as `bench` does with OMP_PROC_BIND=spread: on a shared
+# machine the scheduler can otherwise leave two threads of a short run on one core.
+np.matmul(np.ones((256, 256), np.float32), np.ones((256, 256), np.float32))  # starts OpenBLAS's threads
+cpus = sorted(os.sched_getaffinity(0))
+for i, tid in enumerate(sorted(int(t) for t in os.listdir("/proc/self/task"))):
+    os.sched_setaffinity(tid, {cpus[i % len(cpus)]})
 print(json.dumps({"core": core()}), flush=True)
 for line in sys.stdin:
     m, n, k, warmup, repeat, ta, tb = json.loads(line)

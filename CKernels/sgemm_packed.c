@@ -45,7 +45,9 @@ typedef struct {
     int64_t lda, ldb, ldc;
     const st_sgemm_ukr_desc *ukr;
     st_blocking blk;
-    float *bbuf;         // packed B block [KC, NC rounded up to NR]
+    float *bbuf;         // packed B block [KC, NC rounded up to NR]; one per thread when private_b
+    int64_t b_stride;    // floats per B block copy
+    int private_b;       // the B block is small: every thread packs its own copy, no barriers
     float *abuf;         // nt packed A blocks [MC rounded up to MR, KC]
     int64_t a_stride;    // floats per thread A block
     int pack_a_mode;     // -1 automatic, 0 never, 1 always
@@ -92,14 +94,16 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
         for (int64_t pc = 0; pc < x->k; pc += KC) {
             const int64_t kc = min64(KC, x->k - pc);
             const float beta = pc == 0 ? x->beta : 1.0f;
-            // With a 1 x nt grid each thread packs exactly the B panels it multiplies, so no thread waits
-            // for another; otherwise the team packs the block together and meets at a barrier.
-            const int shared_b = tm > 1;
+            // With a 1 x nt grid each thread packs exactly the B panels it multiplies, and a small B block
+            // is packed by every thread into its own copy: no thread waits for another. Otherwise the
+            // team packs the block together and meets at a barrier.
+            const int shared_b = tm > 1 && !x->private_b;
+            float *bbuf = x->private_b ? x->bbuf + (int64_t)tid * x->b_stride : x->bbuf;
             if (shared_b)
                 st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, split_at(col_panels, tid, nt),
-                          split_at(col_panels, tid + 1, nt), x->bbuf);
+                          split_at(col_panels, tid + 1, nt), bbuf);
             else
-                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, c0, c1, x->bbuf);
+                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, c0, c1, bbuf);
 #ifdef ST_HAVE_OPENMP
             if (shared_b) {
 #pragma omp barrier
@@ -119,7 +123,7 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
                 }
                 for (int64_t jp = c0; jp < c1; jp++) {
                     const int64_t jr = jp * NR, nr = min64(NR, nc - jr);
-                    const float *bp = x->bbuf + jp * kc * NR;
+                    const float *bp = bbuf + jp * kc * NR;
                     float *cblock = x->c + ic * x->ldc + jc + jr;
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         const int64_t mr = min64(MR, mc - ir);
@@ -154,7 +158,8 @@ static int choose_threads(int64_t m, int64_t n, int64_t k, int64_t mr, int64_t n
 static st_status packed_direct(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
                                const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
                                int64_t ldc) {
-    packed_ctx x = {ta, tb, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc, NULL, {0}, NULL, NULL, 0, -1};
+    packed_ctx x = {.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta, .a = a, .b = b,
+                    .c = c, .lda = lda, .ldb = ldb, .ldc = ldc, .pack_a_mode = -1};
     x.ukr = st_sgemm_ukr_for(st_isa_active());
     x.pack_a_mode = st_sgemm_get_pack_a();
     x.blk = st_blocking_active();
@@ -169,13 +174,17 @@ static st_status packed_direct(st_trans ta, st_trans tb, int64_t m, int64_t n, i
     const int nt = choose_threads(m, n, k, MR, NR);
 
     const int64_t b_floats = round_up(kc * round_up(nc, NR), 16);
+    // A B block of at most 64 KiB costs less to pack once per thread than to share through barriers.
+    x.private_b = nt > 1 && b_floats * (int64_t)sizeof(float) <= 64 * 1024;
+    x.b_stride = b_floats;
+    const int64_t b_total = x.private_b ? nt * b_floats : b_floats;
     x.a_stride = round_up(round_up(mc, MR) * kc, 16);
-    float *buf = st_workspace_get(ST_WS_PACK, (size_t)(b_floats + nt * x.a_stride));
+    float *buf = st_workspace_get(ST_WS_PACK, (size_t)(b_total + nt * x.a_stride));
     if (buf == NULL)
         return st_fail(ST_ERR_ALLOCATION, "sgemm: cannot allocate %lld bytes of packing workspace",
-                       (long long)((b_floats + nt * x.a_stride) * 4));
+                       (long long)((b_total + nt * x.a_stride) * 4));
     x.bbuf = buf;
-    x.abuf = buf + b_floats;
+    x.abuf = buf + b_total;
 
 #ifdef ST_HAVE_OPENMP
     if (nt > 1) {

@@ -173,7 +173,8 @@ func printHeader() {
     print("WARNING: debug build: timings are meaningless; use swift run -c release bench")
     #endif
     print("CPU: \(cpu); ISA: \(Kernels.isa) (best \(Kernels.bestISA)); micro-kernel: \(Kernels.microKernel)")
-    print("OpenMP: \(Kernels.openMPEnabled ? "on" : "off"); threads: \(Kernels.openMPEnabled ? Kernels.threads : 0)")
+    let bind = ProcessInfo.processInfo.environment["OMP_PROC_BIND"] ?? "unset"
+    print("OpenMP: \(Kernels.openMPEnabled ? "on" : "off"); threads: \(Kernels.openMPEnabled ? Kernels.threads : 0); OMP_PROC_BIND=\(bind)")
     print("caches (\(caches.source.rawValue)): L1d \(kib(caches.l1d.size)) \(caches.l1d.associativity)-way, L2 \(kib(caches.l2.size)) \(caches.l2.associativity)-way, L3 \(kib(caches.l3.size)) \(caches.l3.associativity)-way")
     print("blocking: \(Kernels.blocking); tiled tile: \(Kernels.tileSize)")
 }
