@@ -77,8 +77,9 @@ void st_blocking_set(st_blocking o) {
 
 void st_blocking_reset(void) { st_blocking_set((st_blocking){0, 0, 0, 0, 0}); }
 
-st_blocking st_blocking_active(void) {
-    const st_sgemm_ukr_desc *d = st_sgemm_ukr_for(st_isa_active());
+st_blocking st_blocking_active(void) { return st_blocking_for(st_sgemm_ukr_for(st_isa_active())); }
+
+st_blocking st_blocking_for(const st_sgemm_ukr_desc *d) {
     st_blocking b = st_blocking_derive(st_cache_detect(), d->mr, d->nr);
     pthread_once(&st_env_once, read_env);
     pthread_mutex_lock(&st_blocking_lock);

@@ -77,7 +77,7 @@ ST_NO_MEMCPY void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0
 }
 
 ST_NO_MEMCPY void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0, int64_t kc, int64_t nc,
-               int64_t nr, int64_t jp0, int64_t jp1, float *ST_RESTRICT bp) {
+               int64_t nr, int64_t jp0, int64_t jp1, int64_t panel_stride, float *ST_RESTRICT bp) {
     if (jp0 >= jp1) return;
     if (tb == ST_NO_TRANS) {
         // Row p of the block is a contiguous run of B: walk the rows in order (one sequential stream per
@@ -89,10 +89,10 @@ ST_NO_MEMCPY void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0
             if (p + 4 < kc) // B is often read from memory: fetch the row four ahead, every cache line of it
                 for (int64_t off = 0; off < row_floats; off += 16) __builtin_prefetch(src + 4 * ldb + jp0 * nr + off);
             for (int64_t jp = jp0; jp < jlast; jp++) {
-                float *ST_RESTRICT dst = bp + jp * kc * nr + p * nr;
+                float *ST_RESTRICT dst = bp + jp * panel_stride + p * nr;
                 for (int64_t j = 0; j < nr; j++) dst[j] = src[jp * nr + j];
             }
-            float *ST_RESTRICT dst = bp + jlast * kc * nr + p * nr;
+            float *ST_RESTRICT dst = bp + jlast * panel_stride + p * nr;
             for (int64_t j = 0; j < last_cols; j++) dst[j] = src[jlast * nr + j];
             for (int64_t j = last_cols; j < nr; j++) dst[j] = 0.0f;
         }
@@ -101,7 +101,7 @@ ST_NO_MEMCPY void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0
     for (int64_t jp = jp0; jp < jp1; jp++) {
         const int64_t jr = jp * nr;
         const int64_t cols = nc - jr < nr ? nc - jr : nr;
-        float *ST_RESTRICT panel = bp + jp * kc * nr; // [kc, nr]
+        float *ST_RESTRICT panel = bp + jp * panel_stride; // [kc, nr]
         if (cols == nr) { // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns
             const float *src[ST_MAX_MR];
             for (int64_t j = 0; j < nr; j++) src[j] = b + (j0 + jr + j) * ldb + p0;

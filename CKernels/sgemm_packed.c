@@ -1,5 +1,5 @@
 // The packed SGEMM: BLIS's five loops around a micro-kernel. This file never names an ISA; the
-// micro-kernel and its MR x NR come from the table for the active ISA, MC/KC/NC from st_blocking_active().
+// micro-kernel and its MR x NR come from the table for the active ISA, MC/KC/NC from st_blocking_for() on it.
 //
 //   for jc in 0..<N step NC            (5th loop)  B block op(B)[KC, NC] -> packed, shared by the team
 //     for pc in 0..<K step KC          (4th loop)  beta applies on the first KC block only
@@ -45,12 +45,15 @@ typedef struct {
     int64_t lda, ldb, ldc;
     const st_sgemm_ukr_desc *ukr;
     st_blocking blk;
-    float *bbuf;         // packed B block [KC, NC rounded up to NR]; one per thread when private_b
+    float *bbuf;         // packed B block: NC/NR panels [KC, NR]; one copy per thread when private_b
+    int64_t panel_stride; // floats between B panels: KC * NR rounded up to 16, the same for every block,
+                          // so a panel never moves while another thread may still read it
     int64_t b_stride;    // floats per B block copy
     int private_b;       // the B block is small: every thread packs its own copy, no barriers
     float *abuf;         // nt packed A blocks [MC rounded up to MR, KC]
     int64_t a_stride;    // floats per thread A block
     int pack_a_mode;     // -1 automatic, 0 never, 1 always
+    int64_t kc_step;     // the KC blocks' size (balanced)
 } packed_ctx;
 
 // Thread grid tm x tn = nt over (row panels, column panels): smallest per-thread tile count,
@@ -72,7 +75,7 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
     const int64_t MR = x->ukr->mr, NR = x->ukr->nr;
     // Blocks of equal size rather than full blocks and a short tail (K = 784, KC = 320: 3 x 262, not
     // 320 + 320 + 144): each block stays within its cache budget and no block is short of work.
-    const int64_t KC = balanced(x->k, x->blk.kc, 1), NC = balanced(x->n, x->blk.nc, NR);
+    const int64_t KC = x->kc_step, NC = balanced(x->n, x->blk.nc, NR);
     const int64_t row_panels = ceil_div(x->m, MR);
     float *ap = x->abuf + (int64_t)tid * x->a_stride;
     const st_sgemm_ukr_fn kernel = x->ukr->kernel;
@@ -101,9 +104,9 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
             float *bbuf = x->private_b ? x->bbuf + (int64_t)tid * x->b_stride : x->bbuf;
             if (shared_b)
                 st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, split_at(col_panels, tid, nt),
-                          split_at(col_panels, tid + 1, nt), bbuf);
+                          split_at(col_panels, tid + 1, nt), x->panel_stride, bbuf);
             else
-                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, c0, c1, bbuf);
+                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, c0, c1, x->panel_stride, bbuf);
 #ifdef ST_HAVE_OPENMP
             if (shared_b) {
 #pragma omp barrier
@@ -123,7 +126,7 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
                 }
                 for (int64_t jp = c0; jp < c1; jp++) {
                     const int64_t jr = jp * NR, nr = min64(NR, nc - jr);
-                    const float *bp = bbuf + jp * kc * NR;
+                    const float *bp = bbuf + jp * x->panel_stride;
                     float *cblock = x->c + ic * x->ldc + jc + jr;
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         const int64_t mr = min64(MR, mc - ir);
@@ -141,6 +144,13 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
             }
 #endif
         }
+#ifdef ST_HAVE_OPENMP
+        // The next NC block may split the panels differently: nobody repacks a shared panel before
+        // every thread is done with it.
+        if (!x->private_b && nt > 1) {
+#pragma omp barrier
+        }
+#endif
     }
 }
 
@@ -155,14 +165,14 @@ static int choose_threads(int64_t m, int64_t n, int64_t k, int64_t mr, int64_t n
     return nt < 1 ? 1 : nt;
 }
 
-static st_status packed_direct(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
-                               const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
-                               int64_t ldc) {
+static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_trans tb, int64_t m, int64_t n,
+                               int64_t k, float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
+                               float beta, float *c, int64_t ldc) {
     packed_ctx x = {.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta, .a = a, .b = b,
                     .c = c, .lda = lda, .ldb = ldb, .ldc = ldc, .pack_a_mode = -1};
-    x.ukr = st_sgemm_ukr_for(st_isa_active());
+    x.ukr = ukr; // looked up once per call: a concurrent ISA change cannot mix two kernels' shapes
     x.pack_a_mode = st_sgemm_get_pack_a();
-    x.blk = st_blocking_active();
+    x.blk = st_blocking_for(ukr);
     const int64_t MR = x.ukr->mr, NR = x.ukr->nr;
     if (m <= x.blk.mc) {
         // One A block holds all of M, so a B block is used once, right after it is packed: keep it in L2
@@ -173,7 +183,9 @@ static st_status packed_direct(st_trans ta, st_trans tb, int64_t m, int64_t n, i
     const int64_t kc = min64(x.blk.kc, k), nc = min64(x.blk.nc, round_up(n, NR)), mc = min64(x.blk.mc, round_up(m, MR));
     const int nt = choose_threads(m, n, k, MR, NR);
 
-    const int64_t b_floats = round_up(kc * round_up(nc, NR), 16);
+    x.kc_step = balanced(k, x.blk.kc, 1);
+    x.panel_stride = round_up(x.kc_step * NR, 16);
+    const int64_t b_floats = ceil_div(nc, NR) * x.panel_stride;
     // A B block of at most 64 KiB costs less to pack once per thread than to share through barriers.
     x.private_b = nt > 1 && b_floats * (int64_t)sizeof(float) <= 64 * 1024;
     x.b_stride = b_floats;
@@ -208,14 +220,14 @@ st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_
     const st_sgemm_ukr_desc *d = st_sgemm_ukr_for(st_isa_active());
     const int64_t direct = round_up(m, d->mr) * round_up(n, d->nr), swapped = round_up(n, d->mr) * round_up(m, d->nr);
     if (5 * swapped > 4 * direct || m * n > ST_SWAP_MAX_ELEMENTS)
-        return packed_direct(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return packed_direct(d, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     float *t = st_workspace_get(ST_WS_SWAP, (size_t)(m * n)); // T: [N, M]
     if (t == NULL)
         return st_fail(ST_ERR_ALLOCATION, "sgemm: cannot allocate %lld bytes of scratch", (long long)(m * n * 4));
     // op(B)^T is B read with the opposite flag, and likewise op(A)^T.
     const st_trans tb_t = tb == ST_NO_TRANS ? ST_TRANS : ST_NO_TRANS, ta_t = ta == ST_NO_TRANS ? ST_TRANS : ST_NO_TRANS;
-    st_status s = packed_direct(tb_t, ta_t, n, m, k, alpha, b, ldb, a, lda, 0.0f, t, m);
+    st_status s = packed_direct(d, tb_t, ta_t, n, m, k, alpha, b, ldb, a, lda, 0.0f, t, m);
     if (s != ST_OK) return s;
     for (int64_t i = 0; i < m; i++) {
         float *row = c + i * ldc;

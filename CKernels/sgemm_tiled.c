@@ -46,43 +46,39 @@ static ST_ALWAYS_INLINE void tiled_block(st_trans ta, st_trans tb, int64_t i0, i
     }
 }
 
-static ST_ALWAYS_INLINE void tiled_body(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
-                                        const float *a, int64_t lda, const float *b, int64_t ldb, float *c,
-                                        int64_t ldc, int64_t t, int nthreads) {
-    const int64_t mblocks = (m + t - 1) / t;
-#ifdef ST_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(nthreads) if (nthreads > 1)
-#endif
-    for (int64_t ib = 0; ib < mblocks; ib++) {
-        const int64_t i0 = ib * t, i1 = i0 + t < m ? i0 + t : m;
-        for (int64_t p0 = 0; p0 < k; p0 += t) {
-            const int64_t p1 = p0 + t < k ? p0 + t : k;
-            for (int64_t j0 = 0; j0 < n; j0 += t) {
-                const int64_t j1 = j0 + t < n ? j0 + t : n;
-                tiled_block(ta, tb, i0, i1, p0, p1, j0, j1, alpha, a, lda, b, ldb, c, ldc);
-            }
+// One block row of C: rows [i0, i1) against all of K and N. Compiled once per ISA (the block code is
+// inlined into each), then called from the ISA-neutral parallel loop below: an OpenMP region inside a
+// target-attributed function would be outlined without that target, i.e. as plain SSE2 code.
+static ST_ALWAYS_INLINE void tiled_rows(st_trans ta, st_trans tb, int64_t i0, int64_t i1, int64_t n, int64_t k,
+                                        float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
+                                        float *c, int64_t ldc, int64_t t) {
+    for (int64_t p0 = 0; p0 < k; p0 += t) {
+        const int64_t p1 = p0 + t < k ? p0 + t : k;
+        for (int64_t j0 = 0; j0 < n; j0 += t) {
+            const int64_t j1 = j0 + t < n ? j0 + t : n;
+            tiled_block(ta, tb, i0, i1, p0, p1, j0, j1, alpha, a, lda, b, ldb, c, ldc);
         }
     }
-    (void)nthreads;
 }
 
-typedef void (*tiled_fn)(st_trans, st_trans, int64_t, int64_t, int64_t, float, const float *, int64_t,
-                         const float *, int64_t, float *, int64_t, int64_t, int);
+typedef void (*tiled_rows_fn)(st_trans, st_trans, int64_t, int64_t, int64_t, int64_t, float, const float *,
+                              int64_t, const float *, int64_t, float *, int64_t, int64_t);
 
-static void tiled_generic(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
-                          int64_t lda, const float *b, int64_t ldb, float *c, int64_t ldc, int64_t t, int nt) {
-    tiled_body(ta, tb, m, n, k, alpha, a, lda, b, ldb, c, ldc, t, nt);
+static void tiled_rows_generic(st_trans ta, st_trans tb, int64_t i0, int64_t i1, int64_t n, int64_t k, float alpha,
+                               const float *a, int64_t lda, const float *b, int64_t ldb, float *c, int64_t ldc,
+                               int64_t t) {
+    tiled_rows(ta, tb, i0, i1, n, k, alpha, a, lda, b, ldb, c, ldc, t);
 }
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) static void
-tiled_avx2(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
-           const float *b, int64_t ldb, float *c, int64_t ldc, int64_t t, int nt) {
-    tiled_body(ta, tb, m, n, k, alpha, a, lda, b, ldb, c, ldc, t, nt);
+tiled_rows_avx2(st_trans ta, st_trans tb, int64_t i0, int64_t i1, int64_t n, int64_t k, float alpha, const float *a,
+                int64_t lda, const float *b, int64_t ldb, float *c, int64_t ldc, int64_t t) {
+    tiled_rows(ta, tb, i0, i1, n, k, alpha, a, lda, b, ldb, c, ldc, t);
 }
 __attribute__((target("avx512f,avx2,fma"))) static void
-tiled_avx512(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
-             const float *b, int64_t ldb, float *c, int64_t ldc, int64_t t, int nt) {
-    tiled_body(ta, tb, m, n, k, alpha, a, lda, b, ldb, c, ldc, t, nt);
+tiled_rows_avx512(st_trans ta, st_trans tb, int64_t i0, int64_t i1, int64_t n, int64_t k, float alpha,
+                  const float *a, int64_t lda, const float *b, int64_t ldb, float *c, int64_t ldc, int64_t t) {
+    tiled_rows(ta, tb, i0, i1, n, k, alpha, a, lda, b, ldb, c, ldc, t);
 }
 #endif
 
@@ -90,19 +86,26 @@ void st_sgemm_tiled_with_tile(st_trans ta, st_trans tb, int64_t m, int64_t n, in
                               const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
                               int64_t ldc, int64_t tile) {
     st_scale_matrix(m, n, beta, c, ldc); // beta == 0 writes zeros: NaN/Inf in C never propagate
-    tiled_fn fn = tiled_generic;
+    tiled_rows_fn fn = tiled_rows_generic;
 #if defined(__x86_64__)
     switch (st_isa_active()) {
-    case ST_ISA_AVX512: fn = tiled_avx512; break;
-    case ST_ISA_AVX2: fn = tiled_avx2; break;
+    case ST_ISA_AVX512: fn = tiled_rows_avx512; break;
+    case ST_ISA_AVX2: fn = tiled_rows_avx2; break;
     default: break;
     }
 #endif
     const int64_t t = tile > 0 ? tile : st_tiled_tile_size();
-    int nt = st_get_num_threads();
     const int64_t mblocks = (m + t - 1) / t;
+    int nt = st_get_num_threads();
     if (nt > mblocks) nt = (int)mblocks;
-    fn(ta, tb, m, n, k, alpha, a, lda, b, ldb, c, ldc, t, nt);
+#ifdef ST_HAVE_OPENMP
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
+#endif
+    for (int64_t ib = 0; ib < mblocks; ib++) {
+        const int64_t i0 = ib * t, i1 = i0 + t < m ? i0 + t : m;
+        fn(ta, tb, i0, i1, n, k, alpha, a, lda, b, ldb, c, ldc, t);
+    }
+    (void)nt;
 }
 
 void st_sgemm_tiled(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,

@@ -24,7 +24,8 @@ void st_clear_error(void);
 //       ((lda, 1) for row-major A, (1, lda) for a transposed one); all MR rows must be readable,
 //   bp: packed B micro-panel [k, NR]  (for each p, NR consecutive values of row p of op(B)),
 //   c:  row-major with row stride ldc and unit column stride,
-//   1 <= m <= MR, 1 <= n <= NR, k >= 0; packed panels are zero-padded to MR / NR, bp aligned to ST_ALIGN.
+//   1 <= m <= MR, 1 <= n <= NR, k >= 0; packed panels are zero-padded to MR / NR, and bp is aligned to
+//   ST_ALIGN (panels are laid out with a stride rounded up to 16 floats).
 // Edge policy (one for all kernels): the full MR x NR tile is always computed in registers; only the
 // valid m x n corner of C is loaded and stored, with the same arithmetic as a full tile, so a value of
 // C does not depend on where tile boundaries fall (and so not on the thread count).
@@ -70,9 +71,12 @@ static inline float st_op_b(const float *b, int64_t ldb, st_trans tb, int64_t p,
 void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0,
                int64_t mc, int64_t kc, int64_t mr, float *ST_RESTRICT ap);
 /// Packs micro-panels jp0 <= jp < jp1 of op(B)[p0 : p0+kc, j0 : j0+nc], each [kc, nr], into bp
-/// (panel jp at bp + jp*kc*nr), zero-padding columns past nc.
-void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0,
-               int64_t kc, int64_t nc, int64_t nr, int64_t jp0, int64_t jp1, float *ST_RESTRICT bp);
+/// (panel jp at bp + jp * panel_stride, panel_stride >= kc * nr), zero-padding columns past nc.
+void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0, int64_t kc, int64_t nc,
+               int64_t nr, int64_t jp0, int64_t jp1, int64_t panel_stride, float *ST_RESTRICT bp);
+
+/// The blocking for a micro-kernel table entry: derived from the caches, then the overrides.
+st_blocking st_blocking_for(const st_sgemm_ukr_desc *ukr);
 
 // ---------------------------------------------------------------- implementations (arguments validated)
 void st_sgemm_naive(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,

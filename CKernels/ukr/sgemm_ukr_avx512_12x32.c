@@ -49,7 +49,20 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
     }
 
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    // Lane masks for the valid columns: all ones for a full tile.
+    if (m == MR && n == NR) { // full tile: constant trip counts keep the accumulators in registers
+        for (int i = 0; i < MR; i++) {
+            float *row = c + i * ldc;
+            __m512 t0 = _mm512_mul_ps(va, acc[i][0]), t1 = _mm512_mul_ps(va, acc[i][1]);
+            if (beta != 0.0f) {
+                t0 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(row), t0);
+                t1 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(row + 16), t1);
+            }
+            _mm512_storeu_ps(row, t0);
+            _mm512_storeu_ps(row + 16, t1);
+        }
+        return;
+    }
+    // Edge tile: the same arithmetic with lane masks for the valid columns of the valid rows.
     const int64_t n0 = n < 16 ? n : 16, n1 = n > 16 ? n - 16 : 0;
     const __mmask16 mask0 = (__mmask16)((1u << n0) - 1u), mask1 = (__mmask16)((1u << n1) - 1u);
     for (int64_t i = 0; i < m; i++) {

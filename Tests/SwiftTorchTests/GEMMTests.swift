@@ -159,6 +159,22 @@ struct GEMMTests {
         }
     }
 
+    @Test("threads never overwrite B panels another thread still reads (short M, uneven K and N blocks)")
+    func sharedPanelsAcrossBlocks() {
+        // m <= MR splits the threads over column panels only; K = 784 gives KC blocks of unequal size and
+        // N = 1024 a short last NC block: panels must not move under a thread that is still reading them.
+        for (m, n, k) in [(6, 1024, 784), (12, 1000, 700), (3, 1500, 1001)] {
+            let problem = GEMMProblem(m: m, n: n, k: k, transA: false, transB: false, pad: 0, seed: UInt64(m + n + k))
+            let single = Kernels.withThreads(1) { problem.run(.packed, alpha: 1, beta: 0) }
+            problem.check(single, alpha: 1, beta: 0, context: "\(m)x\(n)x\(k) 1 thread")
+            for round in 0..<10 {
+                let two = Kernels.withThreads(2) { problem.run(.packed, alpha: 1, beta: 0) }
+                let differing = zip(two, single).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(differing == 0, "\(m)x\(n)x\(k), round \(round): \(differing) elements differ between 2 threads and 1")
+            }
+        }
+    }
+
     @Test("packed results are bit-identical run to run and across thread counts")
     func deterministicAcrossThreads() {
         let problem = GEMMProblem(m: 301, n: 257, k: 700, transA: true, transB: false, seed: 77)
