@@ -102,11 +102,9 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
             // team packs the block together and meets at a barrier.
             const int shared_b = tm > 1 && !x->private_b;
             float *bbuf = x->private_b ? x->bbuf + (int64_t)tid * x->b_stride : x->bbuf;
-            if (shared_b)
-                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, split_at(col_panels, tid, nt),
-                          split_at(col_panels, tid + 1, nt), x->panel_stride, bbuf);
-            else
-                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, c0, c1, x->panel_stride, bbuf);
+            const int64_t jp0 = shared_b ? split_at(col_panels, tid, nt) : c0;
+            const int64_t jp1 = shared_b ? split_at(col_panels, tid + 1, nt) : c1;
+            st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, jp0, jp1, x->panel_stride, bbuf);
 #ifdef ST_HAVE_OPENMP
             if (shared_b) {
 #pragma omp barrier
@@ -168,11 +166,10 @@ static int choose_threads(int64_t m, int64_t n, int64_t k, int64_t mr, int64_t n
 static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_trans tb, int64_t m, int64_t n,
                                int64_t k, float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
                                float beta, float *c, int64_t ldc) {
+    // ukr is looked up once per call: a concurrent ISA change cannot mix two kernels' shapes.
     packed_ctx x = {.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta, .a = a, .b = b,
-                    .c = c, .lda = lda, .ldb = ldb, .ldc = ldc, .pack_a_mode = -1};
-    x.ukr = ukr; // looked up once per call: a concurrent ISA change cannot mix two kernels' shapes
-    x.pack_a_mode = st_sgemm_get_pack_a();
-    x.blk = st_blocking_for(ukr);
+                    .c = c, .lda = lda, .ldb = ldb, .ldc = ldc, .ukr = ukr, .blk = st_blocking_for(ukr),
+                    .pack_a_mode = st_sgemm_get_pack_a()};
     const int64_t MR = x.ukr->mr, NR = x.ukr->nr;
     if (m <= x.blk.mc) {
         // One A block holds all of M, so a B block is used once, right after it is packed: keep it in L2

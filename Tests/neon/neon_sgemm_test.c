@@ -127,6 +127,12 @@ static matrix make_operand(int64_t rows, int64_t cols, int64_t pad, int nan_fill
     return x;
 }
 
+// The stored operand behind op(X) of shape [rows, cols]: [rows, cols] with padding pad_n, or [cols, rows]
+// with padding pad_t when transposed.
+static matrix make_op_operand(st_trans t, int64_t rows, int64_t cols, int64_t pad_n, int64_t pad_t, int nan_fill) {
+    return t == ST_NO_TRANS ? make_operand(rows, cols, pad_n, nan_fill) : make_operand(cols, rows, pad_t, nan_fill);
+}
+
 static double op_a(const matrix *a, st_trans ta, int64_t i, int64_t p) {
     return ta == ST_NO_TRANS ? a->p[i * a->ld + p] : a->p[p * a->ld + i];
 }
@@ -244,8 +250,8 @@ static void run_shape(const char *group, int64_t m, int64_t n, int64_t k, int fu
     for (int t = 0; t < 4; t++) {
         const st_trans ta = (t & 1) ? ST_TRANS : ST_NO_TRANS, tb = (t & 2) ? ST_TRANS : ST_NO_TRANS;
         const int64_t pada = pads[rng_below(4)], padb = pads[rng_below(4)], padc = pads[rng_below(4)];
-        matrix a = ta == ST_NO_TRANS ? make_operand(m, k, pada, 0) : make_operand(k, m, pada, 0);
-        matrix b = tb == ST_NO_TRANS ? make_operand(k, n, padb, 0) : make_operand(n, k, padb, 0);
+        matrix a = make_op_operand(ta, m, k, pada, pada, 0);
+        matrix b = make_op_operand(tb, k, n, padb, padb, 0);
         float *c0 = xmalloc((size_t)(m * n) * sizeof(float));
         for (int64_t i = 0; i < m * n; i++) c0[i] = rng_float();
         reference ref = make_reference(&a, ta, &b, tb, m, n, k);
@@ -334,8 +340,8 @@ static void test_small_blocking(void) {
             const int64_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
             for (int t = 0; t < 4; t++) {
                 const st_trans ta = (t & 1) ? ST_TRANS : ST_NO_TRANS, tb = (t & 2) ? ST_TRANS : ST_NO_TRANS;
-                matrix a = ta == ST_NO_TRANS ? make_operand(m, k, 3, 0) : make_operand(k, m, 1, 0);
-                matrix b = tb == ST_NO_TRANS ? make_operand(k, n, 1, 0) : make_operand(n, k, 5, 0);
+                matrix a = make_op_operand(ta, m, k, 3, 1, 0);
+                matrix b = make_op_operand(tb, k, n, 1, 5, 0);
                 float *c0 = xmalloc((size_t)(m * n) * sizeof(float));
                 for (int64_t i = 0; i < m * n; i++) c0[i] = rng_float();
                 reference ref = make_reference(&a, ta, &b, tb, m, n, k);
@@ -375,8 +381,8 @@ static void test_pack_a_modes(void) {
             for (int t = 0; t < 4; t++) {
                 const st_trans ta = (t & 1) ? ST_TRANS : ST_NO_TRANS, tb = (t & 2) ? ST_TRANS : ST_NO_TRANS;
                 const int64_t pada = pads[rng_below(4)];
-                matrix a = ta == ST_NO_TRANS ? make_operand(m, k, pada, 0) : make_operand(k, m, pada, 0);
-                matrix b = tb == ST_NO_TRANS ? make_operand(k, n, 1, 0) : make_operand(n, k, 2, 0);
+                matrix a = make_op_operand(ta, m, k, pada, pada, 0);
+                matrix b = make_op_operand(tb, k, n, 1, 2, 0);
                 float *c0 = xmalloc((size_t)(m * n) * sizeof(float));
                 for (int64_t i = 0; i < m * n; i++) c0[i] = rng_float();
                 reference ref = make_reference(&a, ta, &b, tb, m, n, k);
@@ -418,10 +424,10 @@ static void test_nan_semantics(void) {
         const int64_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
         for (int t = 0; t < 4; t++) {
             const st_trans ta = (t & 1) ? ST_TRANS : ST_NO_TRANS, tb = (t & 2) ? ST_TRANS : ST_NO_TRANS;
-            matrix a = ta == ST_NO_TRANS ? make_operand(m, k, 1, 0) : make_operand(k, m, 1, 0);
-            matrix b = tb == ST_NO_TRANS ? make_operand(k, n, 2, 0) : make_operand(n, k, 2, 0);
-            matrix an = ta == ST_NO_TRANS ? make_operand(m, k, 1, 1) : make_operand(k, m, 1, 1);
-            matrix bn = tb == ST_NO_TRANS ? make_operand(k, n, 2, 1) : make_operand(n, k, 2, 1);
+            matrix a = make_op_operand(ta, m, k, 1, 1, 0);
+            matrix b = make_op_operand(tb, k, n, 2, 2, 0);
+            matrix an = make_op_operand(ta, m, k, 1, 1, 1);
+            matrix bn = make_op_operand(tb, k, n, 2, 2, 1);
             float *c0 = xmalloc((size_t)(m * n) * sizeof(float));
             for (int64_t i = 0; i < m * n; i++) c0[i] = rng_float();
             reference ref = make_reference(&a, ta, &b, tb, m, n, k);
