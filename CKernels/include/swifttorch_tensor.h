@@ -1,0 +1,158 @@
+// SwiftTorch tensor kernels: every loop over tensor elements runs here; Swift plans shapes and strides.
+//
+// Conventions:
+//   - Sizes, strides and offsets are int64_t counted in elements (not bytes), row-major.
+//   - An operand is (pointer to its first element, strides[ndim]); a stride of 0 broadcasts.
+//   - Outputs given to the iterator must not overlap their inputs unless the op is elementwise and the
+//     output aliases an input exactly (same pointer and strides).
+//   - Functions returning st_status report bad indices with a message (st_last_error); shapes are the
+//     caller's (Swift's) job and are trusted here.
+#ifndef SWIFTTORCH_TENSOR_H
+#define SWIFTTORCH_TENSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "swifttorch_kernels.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { ST_F32 = 0, ST_F64 = 1, ST_I32 = 2, ST_I64 = 3 } st_dtype;
+
+/// Bytes per element of a dtype.
+size_t st_dtype_size(st_dtype dtype);
+
+// ---------------------------------------------------------------- storage allocator
+/// 64-byte aligned storage for tensors. Large blocks are kept in a cache after st_tensor_free, so a
+/// training loop does not page-fault fresh memory every step. NULL when the memory is not available.
+void *st_tensor_alloc(size_t bytes);
+void st_tensor_free(void *p, size_t bytes);
+
+typedef struct {
+    int64_t live_bytes;      // bytes held by live tensors
+    int64_t peak_bytes;      // maximum of live_bytes since the last reset
+    int64_t allocations;     // st_tensor_alloc calls since the last reset
+    int64_t cached_bytes;    // freed blocks kept for reuse (not live)
+} st_alloc_stats;
+
+st_alloc_stats st_get_alloc_stats(void);
+/// Peak := live, allocations := 0.
+void st_reset_alloc_stats(void);
+/// Returns cached blocks to the system.
+void st_empty_cache(void);
+/// Largest number of bytes kept in the cache (default 1 GiB; SWIFTTORCH_CACHE_BYTES overrides).
+void st_set_cache_limit(int64_t bytes);
+
+// ---------------------------------------------------------------- per-thread modes
+/// Gradient recording for the calling thread (1 by default).
+int st_grad_enabled(void);
+void st_set_grad_enabled(int enabled);
+
+// ---------------------------------------------------------------- elementwise
+typedef enum {
+    ST_ADD, ST_SUB, ST_MUL, ST_DIV, ST_POW, ST_MAXIMUM, ST_MINIMUM,
+    ST_EQ, ST_NE, ST_LT, ST_LE, ST_GT, ST_GE,
+} st_binary_op;
+
+typedef enum {
+    ST_NEG, ST_EXP, ST_LOG, ST_SQRT, ST_ABS, ST_TANH, ST_SIGMOID, ST_RELU, ST_SIN, ST_COS, ST_SIGN,
+    ST_SQUARE,
+    ST_CLAMP,     // min(max(x, p0), p1)
+    ST_ADD_S,     // x + p0
+    ST_MUL_S,     // x * p0
+    ST_RSUB_S,    // p0 - x
+    ST_RDIV_S,    // p0 / x
+    ST_POW_S,     // x ^ p0
+    ST_RPOW_S,    // p0 ^ x
+    ST_EQ_S, ST_NE_S, ST_LT_S, ST_LE_S, ST_GT_S, ST_GE_S, // x ? p0 -> 1 or 0
+    ST_MASK_RANGE, // 1 where p0 <= x <= p1, else 0 (clamp's gradient mask)
+} st_unary_op;
+
+/// out = a op b, elementwise with broadcasting strides. All operands share `dtype`; comparisons write 1/0.
+/// out is written through its own strides (usually contiguous).
+void st_binary(st_binary_op op, st_dtype dtype, int ndim, const int64_t *shape,
+               void *out, const int64_t *so, const void *a, const int64_t *sa, const void *b, const int64_t *sb);
+
+/// out = op(x; p0, p1), elementwise.
+void st_unary(st_unary_op op, st_dtype dtype, int ndim, const int64_t *shape,
+              void *out, const int64_t *so, const void *x, const int64_t *sx, double p0, double p1);
+
+/// out = cond != 0 ? a : b (cond has the same dtype as a and b).
+void st_where(st_dtype dtype, int ndim, const int64_t *shape, void *out, const int64_t *so,
+              const void *cond, const int64_t *sc, const void *a, const int64_t *sa, const void *b, const int64_t *sb);
+
+/// dst = src for any dtype (elements of `esize` bytes), through both operands' strides.
+void st_copy(size_t esize, int ndim, const int64_t *shape, void *dst, const int64_t *sd,
+             const void *src, const int64_t *ss);
+
+/// dst += src (float dtypes), through both operands' strides; dst must not contain broadcast (0) strides.
+void st_accumulate(st_dtype dtype, int ndim, const int64_t *shape, void *dst, const int64_t *sd,
+                   const void *src, const int64_t *ss);
+
+/// Contiguous conversion of n elements between dtypes (floats to ints truncate toward zero).
+void st_convert(st_dtype from, st_dtype to, int64_t n, const void *src, void *dst);
+
+/// dst[i] = value for n contiguous elements.
+void st_fill(st_dtype dtype, int64_t n, void *dst, double value);
+
+/// dst[i] = start + i * step for n contiguous elements.
+void st_arange(st_dtype dtype, int64_t n, void *dst, double start, double step);
+
+/// Vectorized exp over a contiguous float array (AVX2 when available, else the reference).
+void st_vexp_f32(int64_t n, const float *x, float *out);
+/// The portable reference twin of st_vexp_f32 (libm expf).
+void st_vexp_f32_ref(int64_t n, const float *x, float *out);
+
+// ---------------------------------------------------------------- reductions
+typedef enum { ST_SUM, ST_MAX, ST_MIN, ST_ARGMAX, ST_ARGMIN } st_reduce_op;
+
+/// x is contiguous [O, R, I]; reduces over R. out is [O, I] of the same dtype (int64 for ARGMAX/ARGMIN,
+/// which return the first index of the extreme value). NaN propagates in MAX/MIN and is the answer of ARG*.
+/// Float32 sums accumulate in float64 blocks.
+void st_reduce(st_reduce_op op, st_dtype dtype, int64_t O, int64_t R, int64_t I, const void *x, void *out);
+
+/// Row softmax (or log-softmax when log != 0) over contiguous [rows, cols], max-subtracted.
+void st_softmax(st_dtype dtype, int log, int64_t rows, int64_t cols, const void *x, void *out);
+
+// ---------------------------------------------------------------- indexing
+/// x contiguous [O, D, I], index int64 [n]: out[o, j, i] = x[o, index[j], i]; out contiguous [O, n, I].
+st_status st_index_select(size_t esize, int64_t O, int64_t D, int64_t I, const void *x,
+                          int64_t n, const int64_t *index, void *out);
+/// Backward of index_select: dx[o, index[j], i] += g[o, j, i] (float dtypes; dx zeroed by the caller).
+void st_index_add(st_dtype dtype, int64_t O, int64_t D, int64_t I, void *dx, int64_t n, const int64_t *index,
+                  const void *g);
+/// x contiguous [O, D, I], index int64 contiguous [O, n, I]: out[o, j, i] = x[o, index[o, j, i], i].
+st_status st_gather(size_t esize, int64_t O, int64_t D, int64_t I, const void *x, int64_t n,
+                    const int64_t *index, void *out);
+/// Backward of gather: dx[o, index[o, j, i], i] += g[o, j, i] (dx zeroed by the caller).
+void st_scatter_add(st_dtype dtype, int64_t O, int64_t D, int64_t I, void *dx, int64_t n, const int64_t *index,
+                    const void *g);
+/// out [n, classes] = one-hot rows of labels (int64); labels outside [0, classes) fail.
+st_status st_one_hot(st_dtype dtype, int64_t n, const int64_t *labels, int64_t classes, void *out);
+/// Smallest and largest of n int64 values (for error messages); returns 0 when n == 0.
+void st_min_max_i64(int64_t n, const int64_t *x, int64_t *mn, int64_t *mx);
+
+// ---------------------------------------------------------------- random numbers
+/// xoshiro256** generator state; seed with st_rng_seed. Deterministic for a given seed on every machine.
+typedef struct { uint64_t s[4]; } st_rng;
+void st_rng_seed(st_rng *rng, uint64_t seed);
+/// Uniform [lo, hi) or normal(mean, std) values into a contiguous float32/float64 array.
+void st_rng_uniform(st_rng *rng, st_dtype dtype, int64_t n, void *out, double lo, double hi);
+void st_rng_normal(st_rng *rng, st_dtype dtype, int64_t n, void *out, double mean, double std);
+/// A uniformly random permutation of 0..<n (Fisher-Yates) into out (int64).
+void st_rng_permutation(st_rng *rng, int64_t n, int64_t *out);
+
+// ---------------------------------------------------------------- float64 GEMM (reference speed)
+/// C := alpha * op(A) * op(B) + beta * C for row-major float64 with leading dimensions (beta = 0 overwrites).
+void st_dgemm(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, double alpha,
+              const double *a, int64_t lda, const double *b, int64_t ldb, double beta, double *c, int64_t ldc);
+
+// ---------------------------------------------------------------- memory bandwidth
+/// STREAM triad a[i] = b[i] + s * c[i] with the kernels' thread count; returns the best seconds of `reps`.
+double st_stream_triad(int64_t n, int reps);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

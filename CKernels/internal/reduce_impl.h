@@ -1,0 +1,107 @@
+// Reduction over the middle axis of a contiguous [O, R, I] array, for one element type. Included once
+// per dtype by tensor/reduce.c with T, SFX, ACC (the sum accumulator type) and IS_INT defined.
+
+#define CAT2(a, b) a##_##b
+#define CAT(a, b) CAT2(a, b)
+#undef IS_NAN
+#if IS_INT
+#define IS_NAN(v) 0
+#else
+#define IS_NAN(v) ((v) != (v))
+#endif
+
+/// Sum of a contiguous row: 16 independent lanes (vectorized without reassociating), flushed into the
+/// wider accumulator every 1024 elements.
+static ACC CAT(row_sum, SFX)(int64_t n, const T *x) {
+    ACC total = 0;
+    for (int64_t start = 0; start < n; start += 1024) {
+        int64_t end = start + 1024 < n ? start + 1024 : n, i = start;
+        T lane[16] = {0};
+        for (; i + 16 <= end; i += 16)
+            for (int j = 0; j < 16; j++) lane[j] += x[i + j];
+        T block = 0;
+        for (int j = 0; j < 16; j++) block += lane[j];
+        for (; i < end; i++) block += x[i];
+        total += (ACC)block;
+    }
+    return total;
+}
+
+/// out[i0:i1] of one o: reduce x[o, :, i0:i1] over R.
+static void CAT(reduce_cols, SFX)(st_reduce_op op, int64_t R, int64_t I, const T *x, void *out_row,
+                                  int64_t i0, int64_t i1) {
+    if (op == ST_SUM) {
+        T *o = (T *)out_row;
+        for (int64_t i = i0; i < i1; i++) o[i] = 0;
+        for (int64_t r = 0; r < R; r++) {
+            const T *xr = x + r * I;
+            for (int64_t i = i0; i < i1; i++) o[i] += xr[i];
+        }
+    } else if (op == ST_MAX || op == ST_MIN) {
+        T *o = (T *)out_row;
+        int is_max = op == ST_MAX;
+        for (int64_t i = i0; i < i1; i++) o[i] = x[i];
+        for (int64_t r = 1; r < R; r++) {
+            const T *xr = x + r * I;
+            for (int64_t i = i0; i < i1; i++) {
+                T v = xr[i], m = o[i];
+                o[i] = IS_NAN(m) ? m : IS_NAN(v) ? v : (is_max ? (v > m ? v : m) : (v < m ? v : m));
+            }
+        }
+    } else {
+        int64_t *o = (int64_t *)out_row;
+        int is_max = op == ST_ARGMAX;
+        for (int64_t i = i0; i < i1; i++) {
+            T m = x[i];
+            int64_t best = 0;
+            for (int64_t r = 1; r < R && !IS_NAN(m); r++) {
+                T v = x[r * I + i];
+                if (IS_NAN(v) || (is_max ? v > m : v < m)) { m = v; best = r; }
+            }
+            o[i] = best;
+        }
+    }
+}
+
+static void CAT(reduce, SFX)(st_reduce_op op, int64_t O, int64_t R, int64_t I, const T *x, void *out) {
+    size_t osize = (op == ST_ARGMAX || op == ST_ARGMIN) ? sizeof(int64_t) : sizeof(T);
+    if (R == 0) { // empty reduction: sum is 0; the Swift layer refuses max/min/arg* of nothing
+        for (int64_t i = 0; i < O * I; i++) ((T *)out)[i] = 0;
+        return;
+    }
+    if (I == 1 && op == ST_SUM) {
+        // Rows cut into fixed chunks (independent of the thread count), summed in chunk order.
+        const int64_t chunk = 1 << 16;
+        int64_t per_row = (R + chunk - 1) / chunk, tasks = O * per_row;
+        ACC stack_parts[64];
+        ACC *parts = tasks <= 64 ? stack_parts : malloc((size_t)tasks * sizeof(ACC));
+        int threads = st_threads_for(O * R);
+        (void)threads;
+#ifdef ST_HAVE_OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+#endif
+        for (int64_t t = 0; t < tasks; t++) {
+            int64_t o = t / per_row, c = t % per_row, start = c * chunk;
+            int64_t len = R - start < chunk ? R - start : chunk;
+            parts[t] = CAT(row_sum, SFX)(len, x + o * R + start);
+        }
+        for (int64_t o = 0; o < O; o++) {
+            ACC s = 0;
+            for (int64_t c = 0; c < per_row; c++) s += parts[o * per_row + c];
+            ((T *)out)[o] = (T)s;
+        }
+        if (parts != stack_parts) free(parts);
+        return;
+    }
+    // Tasks are (o, block of columns); each reduces its columns over all of R.
+    int64_t cols = I < 1024 ? I : 1024, blocks = (I + cols - 1) / cols, tasks = O * blocks;
+    int threads = st_threads_for(O * R * I);
+    (void)threads;
+#ifdef ST_HAVE_OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+#endif
+    for (int64_t t = 0; t < tasks; t++) {
+        int64_t o = t / blocks, i0 = (t % blocks) * cols, i1 = i0 + cols < I ? i0 + cols : I;
+        CAT(reduce_cols, SFX)(op, R, I, x + o * R * I, (char *)out + (size_t)(o * I) * osize, i0, i1);
+    }
+}

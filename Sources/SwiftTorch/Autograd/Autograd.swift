@@ -1,0 +1,156 @@
+// Reverse-mode automatic differentiation.
+//
+// Every differentiable op, when one of its inputs requires grad and recording is on, gives its result a
+// `GradFunction` node holding the inputs (and whatever the backward rule saved). `backward()` orders the
+// graph topologically from the output, runs each node once with the sum of the gradients that reached
+// it, and adds the gradients of leaves into their `grad`. Backward rules are themselves tensor ops run
+// without recording (no higher-order gradients).
+import CKernels
+
+/// A node of the autograd graph: the backward rule of one op application.
+public protocol GradFunction: AnyObject, CustomStringConvertible {
+    /// The op's name, e.g. "matmul".
+    var name: String { get }
+    /// The op's inputs, in the order of `apply`'s result.
+    var inputs: [Tensor] { get }
+    /// Gradients with respect to each input given the gradient of the output (nil: no gradient).
+    func apply(_ gradOutput: Tensor) -> [Tensor?]
+}
+
+/// A backward rule given as a closure next to its forward code.
+final class ClosureGradFunction: GradFunction {
+    let name: String
+    let inputs: [Tensor]
+    let rule: (Tensor) -> [Tensor?]
+
+    init(_ name: String, _ inputs: [Tensor], _ rule: @escaping (Tensor) -> [Tensor?]) {
+        self.name = name
+        self.inputs = inputs
+        self.rule = rule
+    }
+
+    func apply(_ gradOutput: Tensor) -> [Tensor?] { rule(gradOutput) }
+    var description: String { "<\(name)Backward>" }
+}
+
+/// True when gradient recording is on for this thread.
+@inline(__always) var gradEnabled: Bool { st_grad_enabled() != 0 }
+
+/// True when an op on `a` must record a node.
+@inline(__always) func needsGrad(_ a: Tensor) -> Bool { a.requiresGrad && gradEnabled }
+@inline(__always) func needsGrad(_ a: Tensor, _ b: Tensor) -> Bool { (a.requiresGrad || b.requiresGrad) && gradEnabled }
+func needsGrad(_ ts: [Tensor]) -> Bool { gradEnabled && ts.contains { $0.requiresGrad } }
+
+/// Links `out` into the graph with a backward rule (one gradient per input, in order).
+func attach(_ out: Tensor, _ name: String, _ inputs: [Tensor], _ rule: @escaping (Tensor) -> [Tensor?]) {
+    out.requiresGrad = true
+    out.gradFn = ClosureGradFunction(name, inputs, rule)
+}
+
+/// Runs `body` without recording any graph (like `torch.no_grad()`); restores the previous mode.
+public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
+    let previous = st_grad_enabled()
+    st_set_grad_enabled(0)
+    defer { st_set_grad_enabled(previous) }
+    return try body()
+}
+
+/// Runs `body` with gradient recording on (inside a `withNoGrad` scope, for example).
+public func withGrad<R>(_ body: () throws -> R) rethrows -> R {
+    let previous = st_grad_enabled()
+    st_set_grad_enabled(1)
+    defer { st_set_grad_enabled(previous) }
+    return try body()
+}
+
+/// Whether this thread records graphs now.
+public var isGradEnabled: Bool { gradEnabled }
+
+extension Tensor {
+    /// Back-propagates from this tensor: a scalar (one element) starts from gradient 1; otherwise
+    /// `gradient` (the same shape) is required. Leaves that require grad receive the sum of all paths'
+    /// gradients, added to what their `grad` already holds.
+    public func backward(gradient: Tensor? = nil) {
+        if !requiresGrad {
+            fatalError("backward(): tensor of shape \(shape) does not require grad and has no gradFn; set requiresGrad on its inputs")
+        }
+        let seed: Tensor
+        if let g = gradient {
+            if g.shape != shape {
+                fatalError("backward(gradient:): gradient shape \(g.shape) must equal the tensor's shape \(shape)")
+            }
+            seed = g.dtype == dtype ? g : g.to(dtype)
+        } else {
+            if scalarCount != 1 { fatalError("backward() requires gradient for non-scalar tensors (shape \(shape))") }
+            seed = Tensor.ones(shape, dtype: dtype)
+        }
+        let order = topologicalOrder()
+        withNoGrad {
+            var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+            for t in order.reversed() {
+                guard let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
+                guard let fn = t.gradFn else {
+                    t.accumulateGrad(g)
+                    continue
+                }
+                let inputGrads = fn.apply(g)
+                for (input, gi) in zip(fn.inputs, inputGrads) where input.requiresGrad {
+                    guard let gi else { continue }
+                    if gi.shape != input.shape {
+                        fatalError("backward: \(fn.name) returned a gradient of shape \(gi.shape) for an input of shape \(input.shape)")
+                    }
+                    let key = ObjectIdentifier(input)
+                    grads[key] = grads[key].map { $0 + gi } ?? gi
+                }
+            }
+        }
+    }
+
+    /// Tensors reachable from self through gradFn inputs that require grad, inputs before users.
+    func topologicalOrder() -> [Tensor] {
+        var order: [Tensor] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(Tensor, Int)] = [(self, 0)]
+        visited.insert(ObjectIdentifier(self))
+        while let (t, next) = stack.popLast() {
+            let inputs = t.gradFn?.inputs ?? []
+            if next < inputs.count {
+                stack.append((t, next + 1))
+                let child = inputs[next]
+                if child.requiresGrad && visited.insert(ObjectIdentifier(child)).inserted {
+                    stack.append((child, 0))
+                }
+            } else {
+                order.append(t)
+            }
+        }
+        return order
+    }
+
+    /// grad += g (the first gradient is copied so the leaf owns it).
+    func accumulateGrad(_ g: Tensor) {
+        if let existing = grad {
+            withExtendedLifetime((existing, g)) {
+                withInt64(shape) { sh in
+                    withInt64(existing.strides) { sd in
+                        withInt64(g.strides) { ss in
+                            st_accumulate(dtype.c, Int32(rank), sh, existing.data, sd, g.data, ss)
+                        }
+                    }
+                }
+            }
+        } else {
+            let copy = Tensor.empty(shape, dtype: dtype)
+            copyElements(from: g, into: copy)
+            grad = copy
+        }
+    }
+
+    /// Sets `grad` to nil.
+    public func zeroGrad() { grad = nil }
+
+    /// The same data without a gradient link (shares storage).
+    public func detach() -> Tensor {
+        Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype)
+    }
+}
