@@ -1,6 +1,6 @@
 // Row functions of the elementwise kernels for one element type. Included once per dtype by
-// tensor/elementwise.c with T (the element type), SFX (a name suffix), IS_INT and the math functions
-// M_EXP, M_LOG, M_SQRT, M_TANH, M_SIN, M_COS, M_POW, M_FABS defined.
+// tensor/elementwise.c with T (the element type), SFX (a name suffix), IS_INT (and T_MIN, T_MAX for
+// integer types) and the math functions M_EXP, M_LOG, M_SQRT, M_TANH, M_SIN, M_COS, M_POW, M_FABS defined.
 //
 // Every loop has a contiguous fast path (steps of 1, or a broadcast scalar operand) that the compiler
 // vectorizes, and a general strided path.
@@ -64,11 +64,20 @@ static void CAT(binary_row, SFX)(const void *ctx, int64_t n, char *const *p, con
 
 typedef struct { st_unary_op op; double p0, p1; } CAT(unary_ctx, SFX);
 
+#if IS_INT
+/// A parameter as T, saturated: an open clamp bound is ±inf, and converting a double outside T's range
+/// to an integer is undefined behavior (x86 gives T_MIN, so clamp(min: 0) returned T_MIN everywhere).
+static inline T CAT(param, SFX)(double v) {
+    if (v != v) return 0;
+    if (v <= (double)T_MIN) return T_MIN;
+    if (v >= (double)T_MAX) return T_MAX;
+    return (T)v;
+}
+#endif
+
 #if !IS_INT
 /// Logistic sigmoid without overflow: the exponential is always of a non-positive number.
 static inline T CAT(sigmoid, SFX)(T x) {
-    if (x > (T)500) x = (T)500;
-    if (x < (T)-500) x = (T)-500;
     T e = (T)M_EXP(-(x < 0 ? -x : x));
     return x >= 0 ? (T)1 / ((T)1 + e) : e / ((T)1 + e);
 }
@@ -79,7 +88,11 @@ static void CAT(unary_row, SFX)(const void *ctx, int64_t n, char *const *p, cons
     T *o = (T *)p[0];
     const T *a = (const T *)p[1];
     int64_t so = s[0], sx = s[1];
+#if IS_INT
+    const T p0 = CAT(param, SFX)(c->p0), p1 = CAT(param, SFX)(c->p1);
+#else
     const T p0 = (T)c->p0, p1 = (T)c->p1;
+#endif
     switch (c->op) {
     case ST_NEG: UN_LOOP(-x); break;
     case ST_ABS: UN_LOOP(x < 0 ? -x : x); break;

@@ -45,14 +45,22 @@
 #define IS_INT 1
 #define T int32_t
 #define SFX i32
+#define T_MIN INT32_MIN
+#define T_MAX INT32_MAX
 #include "../internal/elementwise_impl.h"
 #undef T
 #undef SFX
+#undef T_MIN
+#undef T_MAX
 #define T int64_t
 #define SFX i64
+#define T_MIN INT64_MIN
+#define T_MAX INT64_MAX
 #include "../internal/elementwise_impl.h"
 #undef T
 #undef SFX
+#undef T_MIN
+#undef T_MAX
 #undef IS_INT
 
 static st_iter make_iter(int nops, int ndim, const int64_t *shape, size_t esize, void *const *ptrs,

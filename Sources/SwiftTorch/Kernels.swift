@@ -159,3 +159,12 @@ public enum Kernels {
     /// The tiled implementation's square tile (3·T²·4 bytes fit in L2).
     public static var tileSize: Int { Int(st_tiled_tile_size()) }
 }
+
+extension Kernels {
+    /// STREAM triad (a = b + s·c over float64 arrays of `elements`) with the kernels' thread count:
+    /// the best of `repetitions` passes, in bytes per second (24 bytes per element per pass).
+    public static func streamTriadBandwidth(elements: Int = 1 << 24, repetitions: Int = 10) -> Double {
+        let seconds = st_stream_triad(Int64(elements), Int32(repetitions))
+        return seconds > 0 ? 24 * Double(elements) / seconds : 0
+    }
+}

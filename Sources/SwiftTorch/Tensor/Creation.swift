@@ -78,13 +78,16 @@ extension Tensor {
     public static func full(like t: Tensor, _ value: Double) -> Tensor { full(t.shape, value, dtype: t.dtype) }
 
     /// Values start, start + step, ... below `end` (like `torch.arange`).
-    public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .float32) -> Tensor {
+    public static func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType = .float32) -> Tensor {
         if step == 0 || !step.isFinite { fatalError("arange: step must be finite and nonzero (got \(step))") }
         let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         let t = empty([n], dtype: dtype)
         st_arange(dtype.c, Int64(n), t.data, start, step)
         return t
     }
+
+    /// Values 0, 1, ... below `end`.
+    public static func arange(_ end: Double, dtype: DType = .float32) -> Tensor { arange(0, end, dtype: dtype) }
 
     /// The n x m identity matrix (m defaults to n).
     public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) -> Tensor {

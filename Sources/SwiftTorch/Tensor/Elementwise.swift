@@ -38,6 +38,10 @@ extension Tensor {
         if !dtype.isFloatingPoint && !Tensor.integerUnaryOps.contains(op.rawValue) {
             fatalError("\(name): not supported for integer tensors (\(dtype)); convert with .to(.float32)")
         }
+        // Integer kernels convert p0/p1 to the element type: a fractional scalar would be truncated silently.
+        if !dtype.isFloatingPoint, let p = [p0, p1].first(where: { $0.isFinite && $0.rounded() != $0 }) {
+            fatalError("\(name): the scalar \(p) is not a whole number, and \(dtype) tensors compute in integers; convert with .to(.float32)")
+        }
         if isContiguous {
             let out = Tensor.empty(shape, dtype: dtype, strides: strides)
             var n = Int64(scalarCount), one: Int64 = 1
@@ -104,7 +108,12 @@ extension Tensor {
     public static func - (s: Float, a: Tensor) -> Tensor { a.scalarOp(ST_RSUB_S, "rsub", Double(s)) { g in -g } }
     public static func * (a: Tensor, s: Float) -> Tensor { a.mulScalar(Double(s)) }
     public static func * (s: Float, a: Tensor) -> Tensor { a * s }
-    public static func / (a: Tensor, s: Float) -> Tensor { a.mulScalar(1 / Double(s)) }
+    public static func / (a: Tensor, s: Float) -> Tensor {
+        if !a.dtype.isFloatingPoint {
+            fatalError("div: not supported for integer tensors (\(a.dtype)); convert with .to(.float32)")
+        }
+        return a.mulScalar(1 / Double(s))
+    }
     public static func / (s: Float, a: Tensor) -> Tensor {
         a.unary(ST_RDIV_S, "rdiv", Double(s)) { g, out in -(g * out) / a }
     }
@@ -139,7 +148,7 @@ extension Tensor {
     public func sin() -> Tensor { unary(ST_SIN, "sin") { g, _ in g * self.cos() } }
     public func cos() -> Tensor { unary(ST_COS, "cos") { g, _ in -(g * self.sin()) } }
     public func square() -> Tensor { unary(ST_SQUARE, "square") { g, _ in (g * self).mulScalar(2) } }
-    /// Logistic sigmoid, computed without overflow for any input (sign-split, clamped at ±500).
+    /// Logistic sigmoid, computed without overflow for any input (sign-split: exp of -|x| only).
     public func sigmoid() -> Tensor { unary(ST_SIGMOID, "sigmoid") { g, out in g * out * (1 - out) } }
     public func relu() -> Tensor { unary(ST_RELU, "relu") { g, _ in g * self.unaryKernel(ST_GT_S, "gt", 0) } }
     /// -1, 0 or 1 by the sign of each element (no gradient).
