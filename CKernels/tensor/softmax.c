@@ -8,7 +8,10 @@
 #include "swifttorch_tensor.h"
 #include <math.h>
 
+int st_softmax_row_f32_simd(int log_form, int64_t n, const float *x, float *y); // tensor/vexp.c
+
 static void softmax_row_f32(int log_form, int64_t n, const float *x, float *y) {
+    if (st_softmax_row_f32_simd(log_form, n, x, y)) return;
     float m = x[0];
     for (int64_t j = 1; j < n; j++) m = x[j] > m ? x[j] : m;
     for (int64_t j = 0; j < n; j++) y[j] = x[j] - m;

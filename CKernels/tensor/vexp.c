@@ -50,7 +50,51 @@ __attribute__((target("avx2,fma"))) static void vexp_avx2(int64_t n, const float
         for (int64_t j = i; j < n; j++) out[j] = tmp[j - i];
     }
 }
+
+/// One softmax row in three vectorized passes: max; y = exp(x - max) with the running sum; scale
+/// (log form: y = x - max - log(sum)). Returns 1 when it handled the row.
+__attribute__((target("avx2,fma"))) static void softmax_row_avx2(int log_form, int64_t n, const float *x, float *y) {
+    __m256 vm = _mm256_set1_ps(-INFINITY);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(x + i));
+    float lanes[8];
+    _mm256_storeu_ps(lanes, vm);
+    float m = lanes[0];
+    for (int k = 1; k < 8; k++) m = lanes[k] > m ? lanes[k] : m;
+    for (; i < n; i++) m = x[i] > m ? x[i] : m;
+    __m256 vmax = _mm256_set1_ps(m), vs = _mm256_setzero_ps();
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256 e = exp8_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i), vmax));
+        vs = _mm256_add_ps(vs, e);
+        if (!log_form) _mm256_storeu_ps(y + i, e);
+    }
+    _mm256_storeu_ps(lanes, vs);
+    double s = 0;
+    for (int k = 0; k < 8; k++) s += lanes[k];
+    for (; i < n; i++) {
+        float e = expf(x[i] - m);
+        s += e;
+        if (!log_form) y[i] = e;
+    }
+    if (log_form) {
+        float ls = (float)log(s);
+        for (i = 0; i < n; i++) y[i] = (x[i] - m) - ls;
+    } else {
+        __m256 inv = _mm256_set1_ps((float)(1.0 / s));
+        for (i = 0; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(y + i), inv));
+        for (; i < n; i++) y[i] *= (float)(1.0 / s);
+    }
+}
 #endif
+
+int st_softmax_row_f32_simd(int log_form, int64_t n, const float *x, float *y) {
+#if defined(__x86_64__)
+    st_isa isa = st_isa_active();
+    if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) { softmax_row_avx2(log_form, n, x, y); return 1; }
+#endif
+    (void)log_form; (void)n; (void)x; (void)y;
+    return 0;
+}
 
 void st_vexp_f32(int64_t n, const float *x, float *out) {
 #if defined(__x86_64__)

@@ -168,5 +168,10 @@ struct ReductionTests {
         let (l, lv) = randomTensor([2, 1000], dtype: dtype, seed: 14, low: -20, high: 20)
         expectClose(l.softmax(), referenceSoftmax(lv, shape: [2, 1000], dim: 1, log: false), .of(dtype), "1000 classes")
         expectClose(l.logSoftmax(), referenceSoftmax(lv, shape: [2, 1000], dim: 1, log: true), .of(dtype), "1000 classes, log")
+        // The portable row kernel (the SIMD one's reference twin) on the same rows.
+        Kernels.withISA(.scalar) {
+            expectClose(l.softmax(), referenceSoftmax(lv, shape: [2, 1000], dim: 1, log: false), .of(dtype), "scalar ISA")
+            expectClose(l.logSoftmax(), referenceSoftmax(lv, shape: [2, 1000], dim: 1, log: true), .of(dtype), "scalar ISA, log")
+        }
     }
 }
