@@ -5,14 +5,7 @@
 // Every loop has a contiguous fast path (steps of 1, or a broadcast scalar operand) that the compiler
 // vectorizes, and a general strided path.
 
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#undef IS_NAN
-#if IS_INT
-#define IS_NAN(v) 0
-#else
-#define IS_NAN(v) ((v) != (v))
-#endif
+#include "st_template.h"
 
 /// Applies EXPR(x, y) over a row with the four stride patterns.
 #define BIN_LOOP(EXPR)                                                                        \

@@ -1,14 +1,7 @@
 // Reduction over the middle axis of a contiguous [O, R, I] array, for one element type. Included once
 // per dtype by tensor/reduce.c with T, SFX, ACC (the sum accumulator type) and IS_INT defined.
 
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#undef IS_NAN
-#if IS_INT
-#define IS_NAN(v) 0
-#else
-#define IS_NAN(v) ((v) != (v))
-#endif
+#include "st_template.h"
 
 /// Sum of a contiguous row: 16 independent lanes (vectorized without reassociating), flushed into the
 /// wider accumulator every 1024 elements.
@@ -79,11 +72,8 @@ static void CAT(reduce, SFX)(st_reduce_op op, int64_t O, int64_t R, int64_t I, c
         int64_t per_row = (R + chunk - 1) / chunk, tasks = O * per_row;
         ACC stack_parts[64];
         ACC *parts = tasks <= 64 ? stack_parts : malloc((size_t)tasks * sizeof(ACC));
-        int threads = st_threads_for(O * R);
-        (void)threads;
-#ifdef ST_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-#endif
+        const int threads = st_threads_for(O * R);
+        ST_PARALLEL_FOR(threads)
         for (int64_t t = 0; t < tasks; t++) {
             int64_t o = t / per_row, c = t % per_row, start = c * chunk;
             int64_t len = R - start < chunk ? R - start : chunk;
@@ -99,11 +89,8 @@ static void CAT(reduce, SFX)(st_reduce_op op, int64_t O, int64_t R, int64_t I, c
     }
     // Tasks are (o, block of columns); each reduces its columns over all of R.
     int64_t cols = I < 1024 ? I : 1024, blocks = (I + cols - 1) / cols, tasks = O * blocks;
-    int threads = st_threads_for(O * R * I);
-    (void)threads;
-#ifdef ST_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-#endif
+    const int threads = st_threads_for(O * R * I);
+    ST_PARALLEL_FOR(threads)
     for (int64_t t = 0; t < tasks; t++) {
         int64_t o = t / blocks, i0 = (t % blocks) * cols, i1 = i0 + cols < I ? i0 + cols : I;
         CAT(reduce_cols, SFX)(op, R, I, x + o * R * I, (char *)out + (size_t)(o * I) * osize, i0, i1);

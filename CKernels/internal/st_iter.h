@@ -31,7 +31,19 @@ typedef void (*st_row_fn)(const void *ctx, int64_t n, char *const *ptrs, const i
 /// Runs `fn` over every row of the iteration space.
 void st_iter_run(const st_iter *it, st_row_fn fn, const void *ctx);
 
+/// Shares the `for` loop that follows among `n` OpenMP threads in fixed static chunks (one thread when
+/// n <= 1 or without OpenMP), so a result never depends on the thread count.
+#define ST_PRAGMA(x) _Pragma(#x)
+#ifdef ST_HAVE_OPENMP
+#define ST_PARALLEL_FOR(n) ST_PRAGMA(omp parallel for schedule(static) num_threads(n) if ((n) > 1))
+#else
+#define ST_PARALLEL_FOR(n) (void)(n);
+#endif
+
 /// Threads for a loop of `work` elements (1 below ST_PARALLEL_MIN or without OpenMP).
 int st_threads_for(int64_t work);
+
+/// One float32 softmax row with the best SIMD kernel (tensor/vexp.c); 0 when this ISA has none.
+int st_softmax_row_f32_simd(int log_form, int64_t n, const float *x, float *y);
 
 #endif

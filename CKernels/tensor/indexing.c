@@ -29,11 +29,8 @@ st_status st_index_select(size_t esize, int64_t O, int64_t D, int64_t I, const v
     st_status s = check_indices("indexSelect", n, index, D);
     if (s != ST_OK) return s;
     size_t row = (size_t)I * esize;
-    int threads = st_threads_for(O * n * I);
-    (void)threads;
-#ifdef ST_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-#endif
+    const int threads = st_threads_for(O * n * I);
+    ST_PARALLEL_FOR(threads)
     for (int64_t t = 0; t < O * n; t++) {
         int64_t o = t / n, j = t % n;
         memcpy((char *)out + (size_t)t * row, (const char *)x + (size_t)(o * D + index[j]) * row, row);

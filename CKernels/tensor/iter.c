@@ -28,11 +28,8 @@ void st_iter_run(const st_iter *it, st_row_fn fn, const void *ctx) {
     for (int k = 0; k < it->nops; k++) step[k] = it->ndim > 0 ? it->strides[k][it->ndim - 1] : 0;
     int64_t chunks = n > ST_ROW_CHUNK ? (n + ST_ROW_CHUNK - 1) / ST_ROW_CHUNK : 1;
     int64_t chunk = chunks > 1 ? ST_ROW_CHUNK : n, tasks = rows * chunks;
-    int threads = st_threads_for(rows * n);
-    (void)threads;
-#ifdef ST_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-#endif
+    const int threads = st_threads_for(rows * n);
+    ST_PARALLEL_FOR(threads)
     for (int64_t t = 0; t < tasks; t++) {
         int64_t row = t / chunks, c = t % chunks, start = c * chunk;
         int64_t len = n - start < chunk ? n - start : chunk;

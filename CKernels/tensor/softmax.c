@@ -8,8 +8,6 @@
 #include "swifttorch_tensor.h"
 #include <math.h>
 
-int st_softmax_row_f32_simd(int log_form, int64_t n, const float *x, float *y); // tensor/vexp.c
-
 static void softmax_row_f32(int log_form, int64_t n, const float *x, float *y) {
     if (st_softmax_row_f32_simd(log_form, n, x, y)) return;
     float m = x[0];
@@ -46,11 +44,8 @@ static void softmax_row_f64(int log_form, int64_t n, const double *x, double *y)
 
 void st_softmax(st_dtype dtype, int log_form, int64_t rows, int64_t cols, const void *x, void *out) {
     if (cols == 0) return;
-    int threads = st_threads_for(rows * cols);
-    (void)threads;
-#ifdef ST_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-#endif
+    const int threads = st_threads_for(rows * cols);
+    ST_PARALLEL_FOR(threads)
     for (int64_t r = 0; r < rows; r++) {
         if (dtype == ST_F32) softmax_row_f32(log_form, cols, (const float *)x + r * cols, (float *)out + r * cols);
         else softmax_row_f64(log_form, cols, (const double *)x + r * cols, (double *)out + r * cols);

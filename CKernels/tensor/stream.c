@@ -2,6 +2,7 @@
 // bandwidth ceiling the elementwise kernels are measured against. Bytes moved = 3 * 8 * n per pass.
 #include "../internal/st_internal.h"
 #include "swifttorch_tensor.h"
+#include "../internal/st_iter.h"
 #include <stdlib.h>
 #include <time.h>
 
@@ -15,18 +16,13 @@ double st_stream_triad(int64_t n, int reps) {
     double *a = st_aligned_alloc((size_t)n * 8), *b = st_aligned_alloc((size_t)n * 8),
            *c = st_aligned_alloc((size_t)n * 8);
     if (!a || !b || !c) { st_aligned_free(a); st_aligned_free(b); st_aligned_free(c); return -1; }
-    int threads = st_get_num_threads();
-    (void)threads;
-#ifdef ST_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads)
-#endif
+    const int threads = st_get_num_threads();
+    ST_PARALLEL_FOR(threads)
     for (int64_t i = 0; i < n; i++) { a[i] = 0; b[i] = 1; c[i] = 2; } // first touch by the thread that uses it
     double best = 1e30, s = 3.0;
     for (int r = 0; r < reps; r++) {
         double t0 = now();
-#ifdef ST_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads)
-#endif
+        ST_PARALLEL_FOR(threads)
         for (int64_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
         double t = now() - t0;
         if (t < best) best = t;

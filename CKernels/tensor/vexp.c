@@ -6,6 +6,7 @@
 // passes through.
 #include "../internal/st_internal.h"
 #include "swifttorch_tensor.h"
+#include "../internal/st_iter.h"
 #include <math.h>
 
 void st_vexp_f32_ref(int64_t n, const float *x, float *out) {
@@ -52,7 +53,7 @@ __attribute__((target("avx2,fma"))) static void vexp_avx2(int64_t n, const float
 }
 
 /// One softmax row in three vectorized passes: max; y = exp(x - max) with the running sum; scale
-/// (log form: y = x - max - log(sum)). Returns 1 when it handled the row.
+/// (log form: y = x - max - log(sum)).
 __attribute__((target("avx2,fma"))) static void softmax_row_avx2(int log_form, int64_t n, const float *x, float *y) {
     __m256 vm = _mm256_set1_ps(-INFINITY);
     int64_t i = 0;
