@@ -103,6 +103,9 @@ void st_arange(st_dtype dtype, int64_t n, void *dst, double start, double step);
 void st_vexp_f32(int64_t n, const float *x, float *out);
 /// The portable reference twin of st_vexp_f32 (libm expf).
 void st_vexp_f32_ref(int64_t n, const float *x, float *out);
+/// st_vexp_f32 with the kernel of a given ISA (the reference when it has none); ST_ERR_UNSUPPORTED when
+/// the CPU lacks it. Tests use it to compare kernels while other threads switch the active ISA.
+st_status st_vexp_f32_isa(st_isa isa, int64_t n, const float *x, float *out);
 
 // ---------------------------------------------------------------- reductions
 typedef enum { ST_SUM, ST_MAX, ST_MIN, ST_ARGMAX, ST_ARGMIN } st_reduce_op;

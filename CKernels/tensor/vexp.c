@@ -97,10 +97,19 @@ int st_softmax_row_f32_simd(int log_form, int64_t n, const float *x, float *y) {
     return 0;
 }
 
-void st_vexp_f32(int64_t n, const float *x, float *out) {
+static void vexp_with(st_isa isa, int64_t n, const float *x, float *out) {
 #if defined(__x86_64__)
-    st_isa isa = st_isa_active();
     if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) { vexp_avx2(n, x, out); return; }
 #endif
+    (void)isa;
     st_vexp_f32_ref(n, x, out);
+}
+
+void st_vexp_f32(int64_t n, const float *x, float *out) { vexp_with(st_isa_active(), n, x, out); }
+
+st_status st_vexp_f32_isa(st_isa isa, int64_t n, const float *x, float *out) {
+    if (isa < 0 || isa >= ST_ISA_COUNT || !st_isa_supported(isa))
+        return st_fail(ST_ERR_UNSUPPORTED, "st_vexp_f32_isa: this CPU does not support ISA %d", (int)isa);
+    vexp_with(isa, n, x, out);
+    return ST_OK;
 }

@@ -1,5 +1,6 @@
 // The kernel engine's settings seen from Swift: ISA dispatch, threads, caches and blocking.
 import CKernels
+import Foundation
 
 /// Instruction sets the C kernels are written for.
 public enum ISA: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -105,8 +106,16 @@ public enum Kernels {
         precondition(status == ST_OK, String(cString: st_last_error()))
     }
 
-    /// Runs `body` with `isa` selected, then restores the previous ISA.
+    /// Serializes the scoped settings below: while one thread runs `body` under `withISA` or
+    /// `withThreads`, another thread's scope waits, so a scope sees its own settings throughout (nested
+    /// scopes on one thread are fine).
+    private static let settingsLock = NSRecursiveLock()
+
+    /// Runs `body` with `isa` selected, then restores the previous ISA. Scopes on different threads
+    /// run one after the other.
     public static func withISA<R>(_ isa: ISA, _ body: () throws -> R) rethrows -> R {
+        settingsLock.lock()
+        defer { settingsLock.unlock() }
         let previous = self.isa
         setISA(isa)
         defer { setISA(previous) }
@@ -125,6 +134,8 @@ public enum Kernels {
 
     /// Runs `body` with `count` threads, then restores the previous setting.
     public static func withThreads<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        settingsLock.lock()
+        defer { settingsLock.unlock() }
         let previous = threads
         threads = count
         defer { threads = previous }
