@@ -174,4 +174,15 @@ struct ReductionTests {
             expectClose(l.logSoftmax(), referenceSoftmax(lv, shape: [2, 1000], dim: 1, log: true), .of(dtype), "scalar ISA, log")
         }
     }
+
+    @Test("float32 softmax rows of every length 1...70 (vector bodies and tails) vs float64, with large offsets")
+    func softmaxRowLengths() {
+        for n in 1...70 {
+            let (x, xv) = randomTensor([3, n], dtype: .float32, seed: UInt64(100 + n), low: -30, high: 30)
+            let shifted = x + Tensor([Float](repeating: 500, count: n)) // the max is subtracted first
+            let sv = xv.map { Double(Float($0) + 500) }
+            expectClose(shifted.softmax(), referenceSoftmax(sv, shape: [3, n], dim: 1, log: false), .float32, "softmax n=\(n)")
+            expectClose(shifted.logSoftmax(), referenceSoftmax(sv, shape: [3, n], dim: 1, log: true), .float32, "logSoftmax n=\(n)")
+        }
+    }
 }
