@@ -48,6 +48,13 @@ void st_set_cache_limit(int64_t bytes);
 /// Gradient recording for the calling thread (1 by default).
 int st_grad_enabled(void);
 void st_set_grad_enabled(int enabled);
+/// The calling thread's queue of graph nodes to release (tensor/thread_state.c): push an owned object
+/// pointer (0 when out of memory: release it directly); begin returns 1 for the outermost caller only,
+/// which pops and releases until the queue is empty, then calls end.
+int st_release_queue_push(void *object);
+int st_release_queue_begin(void);
+void *st_release_queue_pop(void);
+void st_release_queue_end(void);
 
 // ---------------------------------------------------------------- elementwise
 typedef enum {

@@ -73,12 +73,11 @@ static void CAT(reduce, SFX)(st_reduce_op op, int64_t O, int64_t R, int64_t I, c
         ACC stack_parts[64];
         ACC *parts = tasks <= 64 ? stack_parts : malloc((size_t)tasks * sizeof(ACC));
         const int threads = st_threads_for(O * R);
-        ST_PARALLEL_FOR(threads)
-        for (int64_t t = 0; t < tasks; t++) {
+        ST_FOR(threads, t, tasks, {
             int64_t o = t / per_row, c = t % per_row, start = c * chunk;
             int64_t len = R - start < chunk ? R - start : chunk;
             parts[t] = CAT(row_sum, SFX)(len, x + o * R + start);
-        }
+        });
         for (int64_t o = 0; o < O; o++) {
             ACC s = 0;
             for (int64_t c = 0; c < per_row; c++) s += parts[o * per_row + c];
@@ -90,9 +89,8 @@ static void CAT(reduce, SFX)(st_reduce_op op, int64_t O, int64_t R, int64_t I, c
     // Tasks are (o, block of columns); each reduces its columns over all of R.
     int64_t cols = I < 1024 ? I : 1024, blocks = (I + cols - 1) / cols, tasks = O * blocks;
     const int threads = st_threads_for(O * R * I);
-    ST_PARALLEL_FOR(threads)
-    for (int64_t t = 0; t < tasks; t++) {
+    ST_FOR(threads, t, tasks, {
         int64_t o = t / blocks, i0 = (t % blocks) * cols, i1 = i0 + cols < I ? i0 + cols : I;
         CAT(reduce_cols, SFX)(op, R, I, x + o * R * I, (char *)out + (size_t)(o * I) * osize, i0, i1);
-    }
+    });
 }

@@ -31,14 +31,27 @@ typedef void (*st_row_fn)(const void *ctx, int64_t n, char *const *ptrs, const i
 /// Runs `fn` over every row of the iteration space.
 void st_iter_run(const st_iter *it, st_row_fn fn, const void *ctx);
 
-/// Shares the `for` loop that follows among `n` OpenMP threads in fixed static chunks (one thread when
-/// n <= 1 or without OpenMP), so a result never depends on the thread count.
+/// ST_FOR(threads, t, count, body...) runs `body` for int64_t t in [0, count): shared among `threads`
+/// OpenMP threads in fixed static chunks when threads > 1, so a result never depends on the thread
+/// count; a plain loop otherwise, with no call into the OpenMP runtime (libomp's serialized region
+/// costs more than a small op's whole kernel).
 #define ST_PRAGMA(x) _Pragma(#x)
 #ifdef ST_HAVE_OPENMP
-#define ST_PARALLEL_FOR(n) ST_PRAGMA(omp parallel for schedule(static) num_threads(n) if ((n) > 1))
+#define ST_OMP_FOR(threads) ST_PRAGMA(omp parallel for schedule(static) num_threads(threads))
 #else
-#define ST_PARALLEL_FOR(n) (void)(n);
+#define ST_OMP_FOR(threads)
 #endif
+#define ST_FOR(threads, t, count, ...)                                                          \
+    do {                                                                                        \
+        const int64_t st_count_ = (count);                                                      \
+        const int st_threads_ = (threads);                                                      \
+        if (st_threads_ > 1) {                                                                  \
+            ST_OMP_FOR(st_threads_)                                                             \
+            for (int64_t t = 0; t < st_count_; t++) { __VA_ARGS__ }                             \
+        } else {                                                                                \
+            for (int64_t t = 0; t < st_count_; t++) { __VA_ARGS__ }                             \
+        }                                                                                       \
+    } while (0)
 
 /// Threads for a loop of `work` elements (1 below ST_PARALLEL_MIN or without OpenMP).
 int st_threads_for(int64_t work);

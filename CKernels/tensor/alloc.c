@@ -1,5 +1,6 @@
 // Tensor storage: aligned allocation with live/peak statistics and a cache of large freed blocks.
 //
+// Blocks of up to 1 KiB come straight from malloc; larger ones are aligned to ST_ALIGN (a cache line).
 // Blocks of 1 MiB and more are rounded up to a size class (quarter steps between powers of two, at most
 // 25% slack) and, when freed, kept in a list for the next request of the same class, up to a limit
 // (default 1 GiB). A training loop then reuses the same pages every step instead of faulting in fresh
@@ -15,6 +16,8 @@
 
 #define CACHE_MIN ((size_t)1 << 20)
 #define CACHE_SLOTS 256
+/// Blocks up to this size come from malloc (16-byte aligned); larger ones are ST_ALIGN-aligned.
+#define SMALL_MAX 1024
 
 typedef struct { void *p; size_t capacity; } cached_block;
 
@@ -60,9 +63,14 @@ static void count_alloc(size_t bytes) {
 
 void *st_tensor_alloc(size_t bytes) {
     void *p = NULL;
-    if (bytes < CACHE_MIN) {
+    if (bytes <= SMALL_MAX) {
+        // malloc's 16-byte alignment is enough for kernels that load unaligned; posix_memalign costs
+        // more than a tiny op's arithmetic.
+        p = malloc(bytes ? bytes : 1);
+        if (!p) return NULL;
+    } else if (bytes < CACHE_MIN) {
         size_t rounded = (bytes + ST_ALIGN - 1) / ST_ALIGN * ST_ALIGN;
-        if (posix_memalign(&p, ST_ALIGN, rounded ? rounded : ST_ALIGN) != 0) return NULL;
+        if (posix_memalign(&p, ST_ALIGN, rounded) != 0) return NULL;
     } else {
         size_t cap = size_class(bytes);
         pthread_mutex_lock(&cache_lock);
@@ -133,8 +141,3 @@ void st_set_cache_limit(int64_t bytes) {
     pthread_mutex_unlock(&cache_lock);
     st_empty_cache();
 }
-
-// ---------------------------------------------------------------- per-thread gradient mode
-static _Thread_local int grad_disabled = 0;
-int st_grad_enabled(void) { return !grad_disabled; }
-void st_set_grad_enabled(int enabled) { grad_disabled = !enabled; }

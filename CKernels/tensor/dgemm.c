@@ -8,8 +8,7 @@
 void st_dgemm(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, double alpha,
               const double *a, int64_t lda, const double *b, int64_t ldb, double beta, double *c, int64_t ldc) {
     const int threads = st_threads_for(m * n * (k > 0 ? k : 1));
-    ST_PARALLEL_FOR(threads)
-    for (int64_t i = 0; i < m; i++) {
+    ST_FOR(threads, i, m, {
         double *ci = c + i * ldc;
         for (int64_t j = 0; j < n; j++) ci[j] = beta == 0 ? 0 : beta * ci[j];
         if (alpha == 0) continue;
@@ -21,5 +20,5 @@ void st_dgemm(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, double 
                 for (int64_t j = 0; j < n; j++) ci[j] += aip * bp[j];
             }
         }
-    }
+    });
 }

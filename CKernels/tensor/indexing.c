@@ -30,11 +30,10 @@ st_status st_index_select(size_t esize, int64_t O, int64_t D, int64_t I, const v
     if (s != ST_OK) return s;
     size_t row = (size_t)I * esize;
     const int threads = st_threads_for(O * n * I);
-    ST_PARALLEL_FOR(threads)
-    for (int64_t t = 0; t < O * n; t++) {
+    ST_FOR(threads, t, O * n, {
         int64_t o = t / n, j = t % n;
         memcpy((char *)out + (size_t)t * row, (const char *)x + (size_t)(o * D + index[j]) * row, row);
-    }
+    });
     return ST_OK;
 }
 

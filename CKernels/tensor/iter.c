@@ -29,13 +29,12 @@ void st_iter_run(const st_iter *it, st_row_fn fn, const void *ctx) {
     int64_t chunks = n > ST_ROW_CHUNK ? (n + ST_ROW_CHUNK - 1) / ST_ROW_CHUNK : 1;
     int64_t chunk = chunks > 1 ? ST_ROW_CHUNK : n, tasks = rows * chunks;
     const int threads = st_threads_for(rows * n);
-    ST_PARALLEL_FOR(threads)
-    for (int64_t t = 0; t < tasks; t++) {
+    ST_FOR(threads, t, tasks, {
         int64_t row = t / chunks, c = t % chunks, start = c * chunk;
         int64_t len = n - start < chunk ? n - start : chunk;
         char *ptrs[ST_ITER_MAX_OPS];
         for (int k = 0; k < it->nops; k++)
             ptrs[k] = row_pointer(it, k, row) + start * step[k] * (int64_t)it->esize[k];
         fn(ctx, len, ptrs, step);
-    }
+    });
 }

@@ -45,9 +45,8 @@ static void softmax_row_f64(int log_form, int64_t n, const double *x, double *y)
 void st_softmax(st_dtype dtype, int log_form, int64_t rows, int64_t cols, const void *x, void *out) {
     if (cols == 0) return;
     const int threads = st_threads_for(rows * cols);
-    ST_PARALLEL_FOR(threads)
-    for (int64_t r = 0; r < rows; r++) {
+    ST_FOR(threads, r, rows, {
         if (dtype == ST_F32) softmax_row_f32(log_form, cols, (const float *)x + r * cols, (float *)out + r * cols);
         else softmax_row_f64(log_form, cols, (const double *)x + r * cols, (double *)out + r * cols);
-    }
+    });
 }

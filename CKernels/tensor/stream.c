@@ -17,13 +17,11 @@ double st_stream_triad(int64_t n, int reps) {
            *c = st_aligned_alloc((size_t)n * 8);
     if (!a || !b || !c) { st_aligned_free(a); st_aligned_free(b); st_aligned_free(c); return -1; }
     const int threads = st_get_num_threads();
-    ST_PARALLEL_FOR(threads)
-    for (int64_t i = 0; i < n; i++) { a[i] = 0; b[i] = 1; c[i] = 2; } // first touch by the thread that uses it
+    ST_FOR(threads, i, n, { a[i] = 0; b[i] = 1; c[i] = 2; }); // first touch by the thread that uses it
     double best = 1e30, s = 3.0;
     for (int r = 0; r < reps; r++) {
         double t0 = now();
-        ST_PARALLEL_FOR(threads)
-        for (int64_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
+        ST_FOR(threads, i, n, { a[i] = b[i] + s * c[i]; });
         double t = now() - t0;
         if (t < best) best = t;
     }

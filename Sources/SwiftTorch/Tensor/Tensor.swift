@@ -32,6 +32,10 @@ public final class Tensor {
     public var grad: Tensor?
     /// The graph node that produced this tensor (nil for leaves and for results computed without grad).
     public internal(set) var gradFn: GradFunction?
+    /// Bookkeeping of `backward()` (Autograd.swift): the last pass that visited this tensor, and the
+    /// gradient summed so far for an interior tensor during a pass.
+    var backwardPass: UInt64 = 0
+    var pendingGrad: Tensor?
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int, dtype: DType) {
         self.storage = storage
@@ -40,6 +44,10 @@ public final class Tensor {
         self.offset = offset
         self.dtype = dtype
         self.requiresGrad = false
+    }
+
+    deinit {
+        if gradFn != nil { Tensor.releaseGraph(&gradFn) }
     }
 
     /// A new contiguous tensor with uninitialized elements.

@@ -1,0 +1,48 @@
+// Per-thread state of the autograd layer: the gradient-recording mode and the queue that releases a
+// graph without recursion.
+//
+// Releasing the last tensor of a long graph (a 100k-step chain) would free node after node recursively:
+// tensor -> its gradFn -> that node's inputs -> their gradFns ... one stack frame set per node, until
+// the stack overflows. Instead a tensor's deinit hands its gradFn to this queue (an opaque retained
+// pointer), and only the outermost deinit on a thread drains it: the nodes freed while draining push
+// their inputs' gradFns here instead of recursing.
+#include "../internal/st_internal.h"
+#include "swifttorch_tensor.h"
+#include <stdlib.h>
+
+static _Thread_local int grad_disabled = 0;
+int st_grad_enabled(void) { return !grad_disabled; }
+void st_set_grad_enabled(int enabled) { grad_disabled = !enabled; }
+
+static _Thread_local void **queue = NULL;
+static _Thread_local int64_t queue_len = 0, queue_cap = 0;
+static _Thread_local int draining = 0;
+
+int st_release_queue_push(void *object) {
+    if (queue_len == queue_cap) {
+        int64_t cap = queue_cap ? queue_cap * 2 : 256;
+        void **grown = realloc(queue, (size_t)cap * sizeof(void *));
+        if (!grown) return 0;
+        queue = grown;
+        queue_cap = cap;
+    }
+    queue[queue_len++] = object;
+    return 1;
+}
+
+int st_release_queue_begin(void) {
+    if (draining) return 0;
+    draining = 1;
+    return 1;
+}
+
+void *st_release_queue_pop(void) { return queue_len > 0 ? queue[--queue_len] : NULL; }
+
+void st_release_queue_end(void) {
+    draining = 0;
+    if (queue_cap > 4096) { // keep a small queue for the next release, not a huge one
+        free(queue);
+        queue = NULL;
+        queue_cap = 0;
+    }
+}
