@@ -72,6 +72,15 @@ static void CAT(reduce, SFX)(st_reduce_op op, int64_t O, int64_t R, int64_t I, c
         int64_t per_row = (R + chunk - 1) / chunk, tasks = O * per_row;
         ACC stack_parts[64];
         ACC *parts = tasks <= 64 ? stack_parts : malloc((size_t)tasks * sizeof(ACC));
+        if (!parts) { // no memory for the partials: one thread adds the chunks in the same order
+            for (int64_t o = 0; o < O; o++) {
+                ACC s = 0;
+                for (int64_t start = 0; start < R; start += chunk)
+                    s += CAT(row_sum, SFX)(R - start < chunk ? R - start : chunk, x + o * R + start);
+                ((T *)out)[o] = (T)s;
+            }
+            return;
+        }
         const int threads = st_threads_for(O * R);
         ST_FOR(threads, t, tasks, {
             int64_t o = t / per_row, c = t % per_row, start = c * chunk;

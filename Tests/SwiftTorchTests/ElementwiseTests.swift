@@ -159,6 +159,10 @@ struct ElementwiseTests {
         let rowMask = Tensor(float64: [1, 0, 0, 1], shape: [4, 1], dtype: dtype)
         let z = Tensor.where(rowMask, a, Tensor(Float(-7), dtype: dtype))
         expectClose(z, (0..<20).map { [0, 3].contains($0 / 5) ? av[$0] : -7 }, shape: [4, 5], .exact)
+        // A condition of another dtype (int64 labels compared, int32 values): nonzero selects a.
+        let intMask = Tensor(integers: [0, 2, -1, 0], shape: [4, 1], dtype: .int32)
+        let w = Tensor.where(intMask, a, b)
+        expectClose(w, (0..<20).map { [1, 2].contains($0 / 5) ? av[$0] : bv[$0] }, shape: [4, 5], .exact)
     }
 
     @Test("maximum and minimum propagate NaN")

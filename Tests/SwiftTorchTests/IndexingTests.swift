@@ -49,6 +49,15 @@ struct IndexingTests {
         // Rank 3, the last dim.
         let t = Tensor.arange(0, 12).reshape(2, 2, 3)
         #expect(t.gather(dim: 2, index: Tensor(integers: [2, 2, 0, 1, 0, 0, 1, 2], shape: [2, 2, 2])).scalars == [2, 2, 3, 4, 6, 6, 10, 11])
+        // An index smaller than the input in the other dims reads their leading part (torch.gather's rule):
+        // out[i][j] = x[i][index[i][j]] for i < 1 only.
+        let small = x.gather(dim: 1, index: Tensor(integers: [2, 0], shape: [1, 2]))
+        #expect(small.shape == [1, 2] && small.scalars == [3, 1])
+        // out[i][j] = t[i][j][index], i < 2, j < 1: rows (0, 0) and (1, 0) of t.
+        #expect(t.gather(dim: 2, index: Tensor(integers: [1, 2], shape: [2, 1, 1])).scalars == [1, 8])
+        let y = Tensor([[1, 2, 3], [4, 5, 6]], requiresGrad: true)
+        y.gather(dim: 0, index: Tensor(integers: [1, 0], shape: [1, 2])).sum().backward()
+        #expect(y.grad?.scalars == [0, 1, 0, 1, 0, 0])
     }
 
     @Test("oneHot rows for labels of any shape and dtype")

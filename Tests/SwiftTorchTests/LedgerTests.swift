@@ -76,6 +76,19 @@ struct LedgerTests {
         #expect(e.filter { $0.outputBytes == 0 }.allSatisfy { $0.flops == 0 })
     }
 
+    @Test("ops that move a dim internally (softmax along dim 0, sums over leading dims) are one row each")
+    func internalStepsHidden() {
+        let x = Tensor.ones([8, 16])
+        let report = Ledger.trace {
+            _ = x.softmax(dim: 0)
+            _ = x.logSoftmax(dim: 0)
+            _ = x.sum(dim: 0)
+            _ = x.gather(dim: 1, index: Tensor(integers: [[0, 1]]))
+        }
+        #expect(report.entries.map(\.op) == ["softmax", "logSoftmax", "sum", "gather"])
+        #expect(report.entries.map(\.outputBytes) == [512, 512, 64, 8])
+    }
+
     @Test("parameters are counted once per tensor; tracing is scoped")
     func parametersAndScope() {
         let w = Tensor.ones([4, 4], requiresGrad: true)

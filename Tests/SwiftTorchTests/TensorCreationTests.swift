@@ -17,6 +17,12 @@ struct TensorCreationTests {
         // Values pass through Float first (the initializer takes [[Float]]).
         #expect(d.dtype == .float64 && d.doubles == [Double(Float(0.1)), Double(Float(0.2))])
         #expect(Tensor([[Float]]()).shape == [0, 0])
+        // Nested Doubles keep full precision; nested Ints make integer tensors.
+        let e = Tensor(float64: [[0.1, 0.2, 1e300], [3, 4, 5]])
+        #expect(e.dtype == .float64 && e.shape == [2, 3] && e.doubles == [0.1, 0.2, 1e300, 3, 4, 5])
+        let i = Tensor(integers: [[1, -2], [3, 1 << 40]])
+        #expect(i.dtype == .int64 && i.shape == [2, 2] && i.integers == [1, -2, 3, 1 << 40])
+        #expect(Tensor(integers: [[7]], dtype: .int32).dtype == .int32)
     }
 
     @Test("flat, float64, scalar and integer initializers")

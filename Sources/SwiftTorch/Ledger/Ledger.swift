@@ -103,6 +103,15 @@ public enum Ledger {
             outputBytes: isView ? 0 : out.byteCount, macs: macs, flops: flops ?? out.scalarCount))
     }
 
+    /// Runs an op's internal steps (moving a dim last, making a copy contiguous) without listing them:
+    /// the op records one row itself.
+    static func hidden<R>(_ body: () -> R) -> R {
+        guard let rec = recorder else { return body() }
+        rec.depth += 1
+        defer { rec.depth -= 1 }
+        return body()
+    }
+
     /// Runs a composite op: its inner ops are not listed; one row is recorded for the whole.
     /// FLOPs are 2·macs when macs > 0, else one per output element.
     static func composite(_ op: String, _ inputs: @autoclosure () -> [Tensor], params: [Tensor]? = nil, macs: Int = 0,

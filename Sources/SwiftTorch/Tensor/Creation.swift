@@ -40,6 +40,21 @@ extension Tensor {
         self.init(blocks.flatMap { $0.flatMap { $0 } }, shape: shape, dtype: dtype, requiresGrad: requiresGrad)
     }
 
+    /// A 2-D float64 tensor from nested rows of Doubles (float64 values keep their precision). An empty
+    /// literal `[]` still means the flat initializer.
+    @_disfavoredOverload
+    public convenience init(float64 rows: [[Double]], dtype: DType = .float64, requiresGrad: Bool = false) {
+        let shape = nestedShape([rows.count], rows.map(\.count), op: "Tensor(float64: [[Double]])")
+        self.init(float64: rows.flatMap { $0 }, shape: shape, dtype: dtype, requiresGrad: requiresGrad)
+    }
+
+    /// A 2-D integer tensor from nested rows (int64 unless `dtype` says otherwise).
+    @_disfavoredOverload
+    public convenience init(integers rows: [[Int]], dtype: DType = .int64) {
+        let shape = nestedShape([rows.count], rows.map(\.count), op: "Tensor(integers: [[Int]])")
+        self.init(integers: rows.flatMap { $0 }, shape: shape, dtype: dtype)
+    }
+
     /// Copies `values` (of the Swift type matching `from`) into a new tensor of `dtype`.
     private convenience init<T>(raw values: [T], from: DType, shape: [Int], dtype: DType) {
         let n = checkedCount(shape, op: "Tensor")

@@ -223,10 +223,14 @@ extension Tensor {
         return out
     }
 
-    /// Elements of `a` where `condition` is nonzero, else of `b` (all three broadcast together).
+    /// Elements of `a` where `condition` is nonzero, else of `b` (all three broadcast together). The
+    /// condition may have any dtype (a mask from a comparison has its operands' dtype).
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
-        if a.dtype != b.dtype || condition.dtype != a.dtype {
-            fatalError("where: dtype mismatch: condition \(condition.dtype), a \(a.dtype), b \(b.dtype) (masks have the operands' dtype)")
+        if a.dtype != b.dtype {
+            fatalError("where: dtype mismatch: a \(a.dtype), b \(b.dtype) (convert one with .to(_:))")
+        }
+        if condition.dtype != a.dtype {
+            return Tensor.where(withNoGrad { condition.unaryKernel(ST_NE_S, "where", 0).to(a.dtype) }, a, b)
         }
         let shape = broadcastShape(broadcastShape(condition.shape, a.shape, op: "where"), b.shape, op: "where")
         let out = Tensor.empty(shape, dtype: a.dtype)

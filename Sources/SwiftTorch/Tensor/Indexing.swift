@@ -48,10 +48,14 @@ extension Tensor {
     /// Values along `dim` at positions given by `index` (same rank; other dims equal), like `torch.gather`.
     public func gather(dim: Int, index: Tensor) -> Tensor {
         let d = normalizeDim(dim, rank: rank, op: "gather")
-        var a = shape, b = index.shape
-        if a.count == b.count { a[d] = 0; b[d] = 0 }
-        if a != b {
-            fatalError("gather: index shape \(index.shape) must match the input shape \(shape) in every dimension except \(dim)")
+        if index.rank != rank || (0..<rank).contains(where: { $0 != d && index.shape[$0] > shape[$0] }) {
+            fatalError("gather: index shape \(index.shape) must have the input's rank and sizes <= the input shape \(shape) in every dimension except \(dim)")
+        }
+        // Like torch.gather, a smaller index reads the leading part of the other dims: gather from that
+        // view (a narrow; its gradient lands in the right place of the full input).
+        if let smaller = (0..<rank).first(where: { $0 != d && index.shape[$0] < shape[$0] }) {
+            let part = Ledger.hidden { narrow(dim: smaller, start: 0, length: index.shape[smaller]) }
+            return part.gather(dim: d, index: index)
         }
         let idx = index.indexTensor("gather"), x = contiguous()
         let (O, D, I) = splitAround(d), n = index.shape[d]
