@@ -10,13 +10,16 @@
 #include "swifttorch_tensor.h"
 #include <stdlib.h>
 
-static _Thread_local int grad_disabled = 0;
+// initial-exec: a plain %fs-relative access instead of a __tls_get_addr call on every op.
+#define ST_TLS _Thread_local __attribute__((tls_model("initial-exec")))
+
+static ST_TLS int grad_disabled = 0;
 int st_grad_enabled(void) { return !grad_disabled; }
 void st_set_grad_enabled(int enabled) { grad_disabled = !enabled; }
 
-static _Thread_local void **queue = NULL;
-static _Thread_local int64_t queue_len = 0, queue_cap = 0;
-static _Thread_local int draining = 0;
+static ST_TLS void **queue = NULL;
+static ST_TLS int64_t queue_len = 0, queue_cap = 0;
+static ST_TLS int draining = 0;
 
 int st_release_queue_push(void *object) {
     if (queue_len == queue_cap) {

@@ -94,6 +94,9 @@ __attribute__((target("avx2,fma"))) static void softmax_row_avx2(int log_form, i
     for (; i < n; i++) m = x[i] > m ? x[i] : m;
     __m256 vmax = _mm256_set1_ps(m), s0 = _mm256_setzero_ps(), s1 = s0;
     for (i = 0; i + 16 <= n; i += 16) {
+        // Rows are usually consecutive: fetch the next row's line now, so its max pass (the only one
+        // that waits on memory) overlaps this row's arithmetic. A prefetch past the end does no harm.
+        _mm_prefetch((const char *)(x + n + i), _MM_HINT_T0);
         __m256 e0 = exp8_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i), vmax));
         __m256 e1 = exp8_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8), vmax));
         s0 = _mm256_add_ps(s0, e0);

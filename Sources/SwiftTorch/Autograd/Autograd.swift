@@ -118,20 +118,23 @@ extension Tensor {
     /// require grad, inputs before users. `pass` marks the tensors visited (no hash set: a tiny graph's
     /// backward would spend most of its time hashing).
     func interiorOrder(pass: UInt64) -> [Tensor] {
-        var order: [Tensor] = []
-        var stack: [(Tensor, Int)] = [(self, 0)]
+        struct Frame { let tensor: Tensor; let next: Int }
+        var order: [Tensor] = [], stack: [Frame] = []
+        order.reserveCapacity(16)
+        stack.reserveCapacity(16)
+        stack.append(Frame(tensor: self, next: 0))
         backwardPass = pass
-        while let (t, next) = stack.popLast() {
-            let inputs = t.gradFn!.inputs
-            if next < inputs.count {
-                stack.append((t, next + 1))
-                let child = inputs[next]
+        while let frame = stack.popLast() {
+            let inputs = frame.tensor.gradFn!.inputs
+            if frame.next < inputs.count {
+                stack.append(Frame(tensor: frame.tensor, next: frame.next + 1))
+                let child = inputs[frame.next]
                 if child.requiresGrad && child.gradFn != nil && child.backwardPass != pass {
                     child.backwardPass = pass
-                    stack.append((child, 0))
+                    stack.append(Frame(tensor: child, next: 0))
                 }
             } else {
-                order.append(t)
+                order.append(frame.tensor)
             }
         }
         return order
@@ -150,7 +153,7 @@ extension Tensor {
                 }
             }
         } else {
-            let copy = Tensor.empty(shape, dtype: dtype)
+            let copy = Tensor.empty(shape, dtype: dtype, strides: isContiguous ? strides : nil)
             copyElements(from: g, into: copy)
             grad = copy
         }

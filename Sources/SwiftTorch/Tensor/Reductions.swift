@@ -48,7 +48,9 @@ extension Tensor {
         let out = reduceKernel(ST_SUM, "sum", dims: ds, keepDims: keepDims)
         if needsGrad(self) {
             let inShape = shape, kept = keptShape(ds)
-            attach(out, "sum", [self]) { g in [g.reshape(kept).expand(inShape)] }
+            // A rank-0 or keepDims gradient broadcasts as it is; otherwise the reduced dims come back as 1s.
+            let direct = keepDims || out.rank == 0
+            attach(out, "sum", [self]) { g in [(direct ? g : g.reshape(kept)).expand(inShape)] }
         }
         Ledger.record("sum", [self], out, flops: scalarCount)
         return out
