@@ -15,6 +15,7 @@ let kernelLinks: [LinkerSetting] = [
     .linkedLibrary("omp", .when(platforms: [.macOS], traits: ["OpenMP"])),
     .linkedLibrary("hwloc", .when(traits: ["hwloc"])),
     .linkedLibrary("m", .when(platforms: [.linux])),
+    .linkedLibrary("z"), // gzip-compressed datasets (zlib)
 ]
 
 let package = Package(
@@ -43,7 +44,8 @@ let package = Package(
         .target(
             name: "SwiftTorch",
             dependencies: ["CKernels"],
-            path: "Sources/SwiftTorch"
+            path: "Sources/SwiftTorch",
+            resources: [.copy("Resources/digits8x8")]
         ),
         .executableTarget(
             name: "bench",

@@ -2,7 +2,7 @@
 # Installs the Debian packages SwiftTorch needs that are missing (sudo only when not root).
 #   install-deps.sh [extra packages...]
 set -euo pipefail
-packages=(libomp-dev libhwloc-dev pkg-config "$@")
+packages=(libomp-dev libhwloc-dev pkg-config zlib1g-dev dataset-fashion-mnist "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -74,6 +74,12 @@ typedef enum {
     ST_RPOW_S,    // p0 ^ x
     ST_EQ_S, ST_NE_S, ST_LT_S, ST_LE_S, ST_GT_S, ST_GE_S, // x ? p0 -> 1 or 0
     ST_MASK_RANGE, // 1 where p0 <= x <= p1, else 0 (clamp's gradient mask)
+    ST_LEAKY_RELU, // x > 0 ? x : p0 * x
+    ST_STEP,       // x > 0 ? 1 : p0 (the derivative of relu (p0 = 0) and leaky relu)
+    ST_SILU,       // x * sigmoid(x)
+    ST_SILU_GRAD,  // sigmoid(x) * (1 + x * (1 - sigmoid(x)))
+    ST_GELU,       // gelu(x), p0 = st_gelu_kind (0 exact, 1 tanh); computed in double
+    ST_GELU_GRAD,  // gelu'(x), p0 = st_gelu_kind
 } st_unary_op;
 
 /// out = a op b, elementwise with broadcasting strides. All operands share `dtype`; comparisons write 1/0.
@@ -124,6 +130,44 @@ void st_reduce(st_reduce_op op, st_dtype dtype, int64_t O, int64_t R, int64_t I,
 
 /// Row softmax (or log-softmax when log != 0) over contiguous [rows, cols], max-subtracted.
 void st_softmax(st_dtype dtype, int log, int64_t rows, int64_t cols, const void *x, void *out);
+
+// ---------------------------------------------------------------- GELU (tensor/gelu.c)
+typedef enum { ST_GELU_EXACT = 0, ST_GELU_TANH = 1 } st_gelu_kind;
+/// y = gelu(x) over n contiguous floats, one read and one write per element, split among threads.
+void st_gelu_f32(st_gelu_kind kind, int64_t n, const float *x, float *y);
+/// dx = g * gelu'(x) (reads x and g, writes dx; dx may alias g), split among threads.
+void st_gelu_backward_f32(st_gelu_kind kind, int64_t n, const float *x, const float *g, float *dx);
+
+// ---------------------------------------------------------------- optimizers (tensor/optim.c)
+typedef struct {
+    double lr, momentum, weight_decay;
+    int nesterov;   // 1: Nesterov momentum
+    int first_step; // 1: the momentum buffer is set to the gradient instead of updated
+} st_sgd_params;
+
+/// One SGD step on a contiguous parameter of n elements (float32 or float64); buf (n elements) is the
+/// momentum buffer, NULL without momentum.
+void st_sgd_step(st_dtype dtype, int64_t n, void *param, const void *grad, void *buf, const st_sgd_params *h);
+
+typedef struct {
+    double lr, beta1, beta2, eps, weight_decay;
+    int64_t step;  // t, counted from 1 (bias correction)
+    int decoupled; // 1: AdamW (decay p by lr·wd after the update), 0: Adam (wd·p added to the gradient)
+} st_adam_params;
+
+/// One Adam/AdamW step on a contiguous parameter with its moment buffers m and v (n elements each).
+void st_adam_step(st_dtype dtype, int64_t n, void *param, const void *grad, void *m, void *v,
+                  const st_adam_params *h);
+
+// ---------------------------------------------------------------- losses
+/// Softmax cross-entropy of logits [N, C] (float32 or float64, contiguous) against int64 labels [N]:
+/// *mean_loss = mean_i (logsumexp(x_i) − x_i[y_i]); probs [N, C] receives softmax(x) for the backward
+/// pass. ST_ERR_ARGUMENT naming the first label outside [0, C).
+st_status st_cross_entropy(st_dtype dtype, int64_t N, int64_t C, const void *logits, const int64_t *labels,
+                           void *probs, double *mean_loss);
+/// dx [N, C] = (probs − onehot(labels)) · scale.
+void st_cross_entropy_backward(st_dtype dtype, int64_t N, int64_t C, const void *probs, const int64_t *labels,
+                               double scale, void *dx);
 
 // ---------------------------------------------------------------- indexing
 /// x contiguous [O, D, I], index int64 [n]: out[o, j, i] = x[o, index[j], i]; out contiguous [O, n, I].

@@ -116,6 +116,16 @@ static void CAT(unary_row, SFX)(const void *ctx, int64_t n, char *const *p, cons
     case ST_SIN: UN_LOOP(M_SIN(x)); break;
     case ST_COS: UN_LOOP(M_COS(x)); break;
     case ST_SIGMOID: UN_LOOP(CAT(sigmoid, SFX)(x)); break;
+    case ST_LEAKY_RELU: UN_LOOP(x > 0 ? x : p0 * x); break;
+    case ST_STEP: UN_LOOP(x > 0 ? 1 : p0); break;
+    case ST_SILU: UN_LOOP(x * CAT(sigmoid, SFX)(x)); break;
+    case ST_SILU_GRAD: {
+        T sg;
+        UN_LOOP((sg = CAT(sigmoid, SFX)(x), sg * (1 + x * (1 - sg))));
+        break;
+    }
+    case ST_GELU: UN_LOOP(gelu64((int)c->p0, (double)x)); break;
+    case ST_GELU_GRAD: UN_LOOP(gelu_grad64((int)c->p0, (double)x)); break;
 #endif
     }
 }

@@ -7,6 +7,23 @@
 #include <math.h>
 #include <string.h>
 
+/// GELU and its derivative in double (the float64 path and the strided float32 fallback; contiguous
+/// float32 runs the fused SIMD kernels of tensor/gelu.c). kind 0: x·Φ(x); kind 1: the tanh form.
+static inline double gelu64(int kind, double x) {
+    if (x < -40) return 0; // both forms underflow to 0 (and -inf * 0 would be NaN)
+    if (kind == 0) return 0.5 * x * erfc(-x * M_SQRT1_2);
+    const double k = 0.7978845608028654; // √(2/π)
+    return 0.5 * x * (1 + tanh(k * (x + 0.044715 * x * x * x)));
+}
+
+static inline double gelu_grad64(int kind, double x) {
+    if (x < -40 || x > 40) return x > 0; // saturated (and inf * 0 would be NaN)
+    if (kind == 0) return 0.5 * erfc(-x * M_SQRT1_2) + x * exp(-0.5 * x * x) * 0.3989422804014327; // Φ + x·φ
+    const double k = 0.7978845608028654;
+    double t = tanh(k * (x + 0.044715 * x * x * x));
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x);
+}
+
 #define T float
 #define SFX f32
 #define IS_INT 0

@@ -14,6 +14,8 @@ func readmeExample() {
 
 @Test("README usage example: tensors, autograd, gradCheck, ledger")
 func readmeTensorExample() {
+    globalGeneratorLock.lock() // the example seeds the global generator
+    defer { globalGeneratorLock.unlock() }
     let x = Tensor([[1, 2, 3], [4, 5, 6]])
     #expect(x.sum(dim: 0).description == "tensor([5., 7., 9.], shape: [3], dtype: float32)")
 

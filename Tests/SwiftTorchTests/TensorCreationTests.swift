@@ -113,7 +113,8 @@ struct TensorCreationTests {
 
     @Test("the global generator: manualSeed reproduces and matches a Generator with that seed")
     func globalSeed() {
-        // The only test using the global generator (see TensorTestSupport.swift).
+        globalGeneratorLock.lock() // see TensorTestSupport.swift
+        defer { globalGeneratorLock.unlock() }
         Tensor.manualSeed(1234)
         let a = Tensor.randn([16]), r = Tensor.rand([8], dtype: .float64)
         Tensor.manualSeed(1234)

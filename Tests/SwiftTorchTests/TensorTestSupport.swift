@@ -2,7 +2,7 @@
 // kernels), closeness checks with dtype-appropriate tolerances, and seeded inputs.
 //
 // Random tensors in these tests always come from an explicit `Generator` (or from `TestRNG` values):
-// the global generator is process-wide, and only the test of `Tensor.manualSeed` may use it, so that
+// the global generator is process-wide, and only tests holding `globalGeneratorLock` may use it, so that
 // tests running in parallel cannot disturb its sequence.
 import Foundation
 import Testing
@@ -71,6 +71,9 @@ func standardError(_ result: ExitTest.Result?) -> String {
 
 /// A fresh generator: the same seed gives the same tensors.
 func seeded(_ seed: UInt64) -> Generator { Generator(seed: seed) }
+
+/// Serializes the tests that use the global generator (the manualSeed test and the README example).
+let globalGeneratorLock = NSLock()
 
 extension TestRNG {
     /// Uniform in [low, high).

@@ -131,7 +131,7 @@ extension Tensor {
     }
 
     /// A unary op whose backward rule gets (gradOutput, output).
-    private func unary(_ op: st_unary_op, _ name: String, _ p0: Double = 0, _ p1: Double = 0,
+    func unary(_ op: st_unary_op, _ name: String, _ p0: Double = 0, _ p1: Double = 0,
                        _ rule: @escaping (Tensor, Tensor) -> Tensor) -> Tensor {
         let out = unaryKernel(op, name, p0, p1)
         if needsGrad(self) { attach(out, name, [self]) { g in [rule(g, out)] } }
