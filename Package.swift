@@ -25,6 +25,7 @@ let package = Package(
         // A shared library exporting cblas_sgemm and the Fortran sgemm_ entry point.
         .library(name: "SwiftTorchBLAS", type: .dynamic, targets: ["CKernels"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "milestone", targets: ["milestone"]),
     ],
     traits: [
         .trait(name: "OpenMP", description: "Parallelize kernels with OpenMP (links libomp)."),
@@ -54,6 +55,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/bench"
+        ),
+        .executableTarget(
+            name: "milestone",
+            dependencies: [
+                "SwiftTorch", "CKernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/milestone"
         ),
         .testTarget(
             name: "SwiftTorchTests",

@@ -191,6 +191,8 @@ void st_min_max_i64(int64_t n, const int64_t *x, int64_t *mn, int64_t *mx);
 /// xoshiro256** generator state; seed with st_rng_seed. Deterministic for a given seed on every machine.
 typedef struct { uint64_t s[4]; } st_rng;
 void st_rng_seed(st_rng *rng, uint64_t seed);
+/// The next 64 random bits.
+uint64_t st_rng_next(st_rng *rng);
 /// Uniform [lo, hi) or normal(mean, std) values into a contiguous float32/float64 array.
 void st_rng_uniform(st_rng *rng, st_dtype dtype, int64_t n, void *out, double lo, double hi);
 void st_rng_normal(st_rng *rng, st_dtype dtype, int64_t n, void *out, double mean, double std);

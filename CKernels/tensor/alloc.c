@@ -1,10 +1,12 @@
 // Tensor storage: aligned allocation with live/peak statistics and a cache of large freed blocks.
 //
 // Blocks of up to 1 KiB come straight from malloc; larger ones are aligned to ST_ALIGN (a cache line).
-// Blocks of 1 MiB and more are rounded up to a size class (quarter steps between powers of two, at most
+// Blocks of 64 KiB and more are rounded up to a size class (quarter steps between powers of two, at most
 // 25% slack) and, when freed, kept in a list for the next request of the same class, up to a limit
-// (default 1 GiB). A training loop then reuses the same pages every step instead of faulting in fresh
-// ones: a 64 MiB tensor from the system costs ~16k page faults, more than the arithmetic on it.
+// (default 1 GiB); when it is reached the oldest blocks go back to the system. A training loop then reuses the same pages every step instead of faulting in fresh
+// ones: a 64 MiB tensor from the system costs ~16k page faults, more than the arithmetic on it, and
+// glibc serves blocks from 128 KiB with mmap/munmap, so even a small MLP's activations would fault anew
+// every step.
 // Statistics count the bytes callers asked for, so they match the estimate of a shape ledger.
 #include "../internal/st_internal.h"
 #include "swifttorch_tensor.h"
@@ -14,8 +16,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define CACHE_MIN ((size_t)1 << 20)
-#define CACHE_SLOTS 256
+#define CACHE_MIN ((size_t)64 << 10)
+#define CACHE_SLOTS 1024
 /// Blocks up to this size come from malloc (16-byte aligned); larger ones are ST_ALIGN-aligned.
 #define SMALL_MAX 1024
 
@@ -100,13 +102,28 @@ void st_tensor_free(void *p, size_t bytes) {
     atomic_fetch_sub(&live_bytes, (long long)bytes);
     if (bytes >= CACHE_MIN) {
         size_t cap = size_class(bytes);
+        void *evicted[CACHE_SLOTS];
+        int n_evicted = 0;
         pthread_mutex_lock(&cache_lock);
-        if (cache_count < CACHE_SLOTS && cache_bytes + (int64_t)cap <= limit_locked()) {
+        const int64_t limit = limit_locked();
+        if ((int64_t)cap <= limit) {
+            // Make room by dropping the oldest blocks: the block freed now is the likeliest to be
+            // requested again (the next step of a loop), a block cached long ago the least.
+            int drop = 0;
+            int64_t bytes_after = cache_bytes;
+            while (drop < cache_count && (cache_count - drop >= CACHE_SLOTS || bytes_after + (int64_t)cap > limit)) {
+                bytes_after -= (int64_t)cache[drop].capacity;
+                evicted[n_evicted++] = cache[drop++].p;
+            }
+            if (drop > 0) memmove(cache, cache + drop, (size_t)(cache_count - drop) * sizeof *cache);
+            cache_count -= drop;
+            cache_bytes = bytes_after;
             cache[cache_count++] = (cached_block){p, cap};
             cache_bytes += (int64_t)cap;
             p = NULL;
         }
         pthread_mutex_unlock(&cache_lock);
+        for (int i = 0; i < n_evicted; i++) free(evicted[i]);
     }
     free(p);
 }

@@ -25,6 +25,8 @@ static inline uint64_t next_u64(st_rng *r) {
     return result;
 }
 
+uint64_t st_rng_next(st_rng *rng) { return next_u64(rng); }
+
 void st_rng_seed(st_rng *rng, uint64_t seed) {
     for (int i = 0; i < 4; i++) rng->s[i] = splitmix64(&seed);
 }

@@ -21,19 +21,24 @@ public protocol GradFunction: AnyObject, CustomStringConvertible {
     func apply(_ gradOutput: Tensor) -> [Tensor?]
 }
 
-/// A backward rule given as a closure next to its forward code.
+/// A backward rule given as a closure next to its forward code. The rule receives the op's output as
+/// an argument rather than capturing it: the output owns this node, so a captured output would be a
+/// reference cycle and every graph that used it would leak. The node refers to its output `unowned`
+/// (it never outlives it in backward: the output is the tensor whose gradient is being propagated).
 final class ClosureGradFunction: GradFunction {
     let name: String
     let inputs: [Tensor]
-    let rule: (Tensor) -> [Tensor?]
+    let rule: (_ gradOutput: Tensor, _ output: Tensor) -> [Tensor?]
+    unowned let output: Tensor
 
-    init(_ name: String, _ inputs: [Tensor], _ rule: @escaping (Tensor) -> [Tensor?]) {
+    init(_ name: String, _ inputs: [Tensor], output: Tensor, _ rule: @escaping (Tensor, Tensor) -> [Tensor?]) {
         self.name = name
         self.inputs = inputs
+        self.output = output
         self.rule = rule
     }
 
-    func apply(_ gradOutput: Tensor) -> [Tensor?] { rule(gradOutput) }
+    func apply(_ gradOutput: Tensor) -> [Tensor?] { rule(gradOutput, output) }
     var description: String { "<\(name)Backward>" }
 }
 
@@ -45,10 +50,17 @@ final class ClosureGradFunction: GradFunction {
 @inline(__always) func needsGrad(_ a: Tensor, _ b: Tensor) -> Bool { (a.requiresGrad || b.requiresGrad) && gradEnabled }
 func needsGrad(_ ts: [Tensor]) -> Bool { gradEnabled && ts.contains { $0.requiresGrad } }
 
-/// Links `out` into the graph with a backward rule (one gradient per input, in order).
+/// Links `out` into the graph with a backward rule (one gradient per input, in order). The rule must
+/// not capture `out` (a leak); rules that need it take it as their second argument (next overload).
 func attach(_ out: Tensor, _ name: String, _ inputs: [Tensor], _ rule: @escaping (Tensor) -> [Tensor?]) {
     out.requiresGrad = true
-    out.gradFn = ClosureGradFunction(name, inputs, rule)
+    out.gradFn = ClosureGradFunction(name, inputs, output: out) { g, _ in rule(g) }
+}
+
+/// `attach` for a rule that uses the op's output: rule(gradOutput, output).
+func attach(_ out: Tensor, _ name: String, _ inputs: [Tensor], _ rule: @escaping (Tensor, Tensor) -> [Tensor?]) {
+    out.requiresGrad = true
+    out.gradFn = ClosureGradFunction(name, inputs, output: out, rule)
 }
 
 /// Runs `body` without recording any graph (like `torch.no_grad()`); restores the previous mode.

@@ -66,6 +66,24 @@ public struct ImageDataset: Dataset {
     public let classes: Int
 
     public var count: Int { labels.shape[0] }
+
+    init(images: Tensor, labels: Tensor, classes: Int) {
+        self.images = images
+        self.labels = labels
+        self.classes = classes
+    }
+
+    /// Mean and standard deviation of all pixels (to normalize a test set with its training set's).
+    public var pixelStatistics: (mean: Float, std: Float) {
+        let m = images.mean().itemDouble()
+        let v = withNoGrad { (images - Float(m)).square().mean().itemDouble() }
+        return (Float(m), Float(v.squareRoot()))
+    }
+
+    /// The same samples with pixels mapped to (x − mean) / std.
+    public func normalized(mean: Float, std: Float) -> ImageDataset {
+        ImageDataset(images: withNoGrad { (images - mean) / std }, labels: labels, classes: classes)
+    }
     public subscript(index: Int) -> [Tensor] {
         checkIndex(index)
         return [images[index], labels[index]]

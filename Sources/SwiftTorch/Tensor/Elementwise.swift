@@ -91,7 +91,7 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let out = binaryKernel(ST_DIV, "div", a, b)
         if needsGrad(a, b) {
-            attach(out, "div", [a, b]) { g in
+            attach(out, "div", [a, b]) { g, out in
                 [a.requiresGrad ? (g / b).sumTo(a.shape) : nil,
                  b.requiresGrad ? (-(g * out) / b).sumTo(b.shape) : nil]
             }
@@ -134,7 +134,7 @@ extension Tensor {
     func unary(_ op: st_unary_op, _ name: String, _ p0: Double = 0, _ p1: Double = 0,
                        _ rule: @escaping (Tensor, Tensor) -> Tensor) -> Tensor {
         let out = unaryKernel(op, name, p0, p1)
-        if needsGrad(self) { attach(out, name, [self]) { g in [rule(g, out)] } }
+        if needsGrad(self) { attach(out, name, [self]) { g, out in [rule(g, out)] } }
         Ledger.record(name, [self], out)
         return out
     }
@@ -170,7 +170,7 @@ extension Tensor {
     public func pow(_ exponent: Tensor) -> Tensor {
         let out = Tensor.binaryKernel(ST_POW, "pow", self, exponent)
         if needsGrad(self, exponent) {
-            attach(out, "pow", [self, exponent]) { g in
+            attach(out, "pow", [self, exponent]) { g, out in
                 [self.requiresGrad ? (g * exponent * self.pow(exponent - 1)).sumTo(self.shape) : nil,
                  exponent.requiresGrad ? (g * out * self.log()).sumTo(exponent.shape) : nil]
             }

@@ -18,6 +18,15 @@ public final class Generator: @unchecked Sendable {
         lock.withLock { _ in body(&state) }
     }
 
+    /// The stream's position (the four words of xoshiro256** state), to save and restore exactly.
+    public var stateWords: [UInt64] {
+        get { withState { [$0.pointee.s.0, $0.pointee.s.1, $0.pointee.s.2, $0.pointee.s.3] } }
+        set {
+            precondition(newValue.count == 4 && newValue.contains { $0 != 0 }, "Generator.stateWords: four words, not all zero")
+            withState { $0.pointee.s = (newValue[0], newValue[1], newValue[2], newValue[3]) }
+        }
+    }
+
     /// The global generator used when none is given (seed 0 at start).
     public static let global = Generator(seed: 0)
 

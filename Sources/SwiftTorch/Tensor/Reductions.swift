@@ -95,7 +95,7 @@ extension Tensor {
         let out = reduceKernel(op, name, dims: ds, keepDims: keepDims)
         if needsGrad(self) {
             let kept = keptShape(ds)
-            attach(out, name, [self]) { g in
+            attach(out, name, [self]) { g, out in
                 let mask = self .== out.reshape(kept)
                 let ties = mask.sum(dims: ds, keepDims: true)
                 return [mask * (g.reshape(kept) / ties)]

@@ -25,7 +25,7 @@ extension Tensor {
             out = d == last ? y : withNoGrad { Ledger.hidden { y.transpose(d, last).contiguous() } }
         }
         if needsGrad(self) {
-            attach(out, name, [self]) { g in
+            attach(out, name, [self]) { g, out in
                 if log {
                     return [g - out.exp() * g.sum(dims: [d], keepDims: true)]
                 }

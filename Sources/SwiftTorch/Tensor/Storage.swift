@@ -43,7 +43,7 @@ public enum Memory {
     /// Sets the peak to the live bytes and the allocation count to 0.
     public static func resetPeak() { st_reset_alloc_stats() }
 
-    /// Returns cached blocks (freed tensors of 1 MiB and more kept for reuse) to the system.
+    /// Returns cached blocks (freed tensors of 64 KiB and more kept for reuse) to the system.
     public static func emptyCache() { st_empty_cache() }
 
     /// Runs `body` and returns its result with the peak bytes allocated above the live bytes at the start.
