@@ -2,7 +2,8 @@
 //   - overhead of a tiny op (4-element add, no grad) and of a tiny forward+backward ((a + b).sum());
 //   - add / mul / exp on N floats and softmax over the rows of an R x C tensor, as GB/s and as a
 //     fraction of the STREAM triad bandwidth measured in the same run with the same threads.
-// Bytes counted: add and mul read 2 and write 1 float per element (12 B), exp and softmax 8 B.
+//   - fused GELU (exact and tanh) against the STREAM copy bandwidth (the same one read, one write).
+// Bytes counted: add and mul read 2 and write 1 float per element (12 B), exp, GELU and softmax 8 B.
 import ArgumentParser
 import Foundation
 import SwiftTorch
@@ -52,6 +53,15 @@ struct OpsCommand: ParsableCommand {
                     let gbps = Double(bytes * size) / s / 1e9
                     emit(["kernel": name, "threads": t, "elements": size, "seconds": s, "gbps": gbps,
                           "fraction_of_triad": gbps * 1e9 / triad])
+                }
+                // Fused GELU (one read, one write per element) against STREAM copy, the same traffic.
+                let copy = Kernels.streamCopyBandwidth(elements: 1 << 24, repetitions: 10)
+                emit(["kernel": "stream_copy", "threads": t, "elements": 1 << 24, "gbps": copy / 1e9])
+                for (name, form) in [("gelu_exact", GELUApproximation.exact), ("gelu_tanh", .tanh)] {
+                    let s = time { _ = a.gelu(approximation: form) }
+                    let gbps = Double(8 * size) / s / 1e9
+                    emit(["kernel": name, "threads": t, "elements": size, "seconds": s, "gbps": gbps,
+                          "fraction_of_copy": gbps * 1e9 / copy, "fraction_of_triad": gbps * 1e9 / triad])
                 }
                 let s = time { _ = x.softmax(dim: -1) }
                 let gbps = Double(8 * x.count) / s / 1e9
@@ -131,7 +141,8 @@ struct OpsCommand: ParsableCommand {
     func emit(_ fields: [String: Any]) {
         switch format {
         case .json, .csv:
-            let keys = ["kernel", "threads", "elements", "rows", "cols", "seconds", "microseconds", "gbps", "fraction_of_triad"]
+            let keys = ["kernel", "threads", "elements", "rows", "cols", "seconds", "microseconds", "gbps", "fraction_of_triad",
+                        "fraction_of_copy"]
             let parts = keys.compactMap { k -> String? in
                 guard let v = fields[k] else { return nil }
                 return v is String ? "\"\(k)\":\"\(v)\"" : "\"\(k)\":\(v)"
@@ -144,6 +155,7 @@ struct OpsCommand: ParsableCommand {
             if let s = fields["seconds"] as? Double, fields["microseconds"] == nil { line += String(format: "  median %9.6f s", s) }
             if let g = fields["gbps"] as? Double { line += String(format: "  %7.2f GB/s", g) }
             if let f = fields["fraction_of_triad"] as? Double { line += String(format: "  %5.1f%% of triad", 100 * f) }
+            if let f = fields["fraction_of_copy"] as? Double { line += String(format: "  %5.1f%% of copy", 100 * f) }
             print(line)
         }
     }

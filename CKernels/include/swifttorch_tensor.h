@@ -207,6 +207,8 @@ void st_dgemm(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, double 
 // ---------------------------------------------------------------- memory bandwidth
 /// STREAM triad a[i] = b[i] + s * c[i] with the kernels' thread count; returns the best seconds of `reps`.
 double st_stream_triad(int64_t n, int reps);
+/// Best seconds of `reps` STREAM copy passes (a = b over n doubles, 16 B per element counted).
+double st_stream_copy(int64_t n, int reps);
 
 #ifdef __cplusplus
 }

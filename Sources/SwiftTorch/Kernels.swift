@@ -178,4 +178,10 @@ extension Kernels {
         let seconds = st_stream_triad(Int64(elements), Int32(repetitions))
         return seconds > 0 ? 24 * Double(elements) / seconds : 0
     }
+
+    /// STREAM copy bandwidth in bytes per second (a = b over `elements` doubles, 16 B each, best pass).
+    public static func streamCopyBandwidth(elements: Int = 1 << 24, repetitions: Int = 10) -> Double {
+        let seconds = st_stream_copy(Int64(elements), Int32(repetitions))
+        return seconds > 0 ? 16 * Double(elements) / seconds : 0
+    }
 }
