@@ -1,4 +1,5 @@
 // The README's usage example, kept honest.
+import Foundation
 import Testing
 import SwiftTorch
 
@@ -52,4 +53,25 @@ func readmeTensorExample() {
 
     let report = Ledger.trace { _ = linear(Tensor.randn([32, 784]), weight: Tensor.randn([784, 256], requiresGrad: true)) }
     #expect(report.description.contains("200,704")) // 784 · 256 parameters
+}
+
+@Test("README usage example: training a classifier on the shipped digits, curves and a checkpoint")
+func readmeTrainingExample() throws {
+    globalGeneratorLock.lock() // the example initializes and shuffles with the global generator
+    defer { globalGeneratorLock.unlock() }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let train = try TinyDigits.load(train: true)
+    let test = try TinyDigits.load(train: false)
+    let model = Sequential(Flatten(), Linear(64, 128), ReLU(), Linear(128, 10))
+    let trainer = Trainer(model: model, optimizer: SGD(model.parameters(), lr: 0.05, momentum: 0.9),
+                          lossFunction: CrossEntropyLoss())
+    trainer.progress.enabled = false
+    try trainer.fit(DataLoader(train, batchSize: 64, shuffle: true), test: DataLoader(test, batchSize: 360),
+                    epochs: 10, csv: dir.appendingPathComponent("curves.csv"))
+    #expect(trainer.evaluate(DataLoader(test, batchSize: 360)).accuracy > 0.93)
+    #expect(model.namedParameters().map(\.name) == ["1.weight", "1.bias", "3.weight", "3.bias"])
+    try trainer.saveCheckpoint(to: dir.appendingPathComponent("ckpt/digits.safetensors"))
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ckpt/digits.safetensors").path))
+    #expect(try String(contentsOf: dir.appendingPathComponent("curves.csv"), encoding: .utf8).split(separator: "\n").count == 11)
 }

@@ -114,8 +114,11 @@ public final class Trainer {
                 line += String(format: "; test loss %.4f, accuracy %.2f%%", l, 100 * a)
             }
             progress.epochDone(line + String(format: " (%.2f s)", seconds))
-            if let csv { try history.csv().write(to: csv, atomically: true, encoding: .utf8) }
-            if let svg { try history.svg().write(to: svg, atomically: true, encoding: .utf8) }
+            for (url, text) in [(csv, history.csv()), (svg, history.svg())] {
+                guard let url else { continue }
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try text.write(to: url, atomically: true, encoding: .utf8)
+            }
         }
         return history
     }
