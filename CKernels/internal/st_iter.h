@@ -56,7 +56,8 @@ void st_iter_run(const st_iter *it, st_row_fn fn, const void *ctx);
 /// Threads for a loop of `work` elements (1 below ST_PARALLEL_MIN or without OpenMP).
 int st_threads_for(int64_t work);
 
-/// One float32 softmax row with the best SIMD kernel (tensor/vexp.c); 0 when this ISA has none.
-int st_softmax_row_f32_simd(int log_form, int64_t n, const float *x, float *y);
+/// One float32 softmax row with the best SIMD kernel (tensor/vexp.c); 0 when this ISA has none. When
+/// given, *max_out receives the row's max and *sum_out the sum of exp(x - max).
+int st_softmax_row_f32_simd(int log_form, int64_t n, const float *x, float *y, float *max_out, double *sum_out);
 
 #endif

@@ -11,16 +11,16 @@
 #include <stdlib.h>
 
 static void row_f32(int64_t C, const float *x, int64_t y, float *p, double *loss) {
-    if (!st_softmax_row_f32_simd(1, C, x, p)) { // p = log-softmax
-        float m = x[0];
+    float m;
+    double s;
+    if (!st_softmax_row_f32_simd(0, C, x, p, &m, &s)) { // p = softmax(x), m = max, s = Σ exp(x − m)
+        m = x[0];
         for (int64_t j = 1; j < C; j++) m = x[j] > m ? x[j] : m;
-        double s = 0;
+        s = 0;
         for (int64_t j = 0; j < C; j++) s += exp((double)(x[j] - m));
-        float ls = (float)log(s);
-        for (int64_t j = 0; j < C; j++) p[j] = (x[j] - m) - ls;
+        for (int64_t j = 0; j < C; j++) p[j] = (float)(exp((double)(x[j] - m)) / s);
     }
-    *loss = -(double)p[y];
-    st_vexp_f32(C, p, p); // log-probabilities -> probabilities
+    *loss = (double)m + log(s) - (double)x[y]; // logsumexp(x) − x[y]
 }
 
 static void row_f64(int64_t C, const double *x, int64_t y, double *p, double *loss) {

@@ -9,7 +9,7 @@
 #include <math.h>
 
 static void softmax_row_f32(int log_form, int64_t n, const float *x, float *y) {
-    if (st_softmax_row_f32_simd(log_form, n, x, y)) return;
+    if (st_softmax_row_f32_simd(log_form, n, x, y, NULL, NULL)) return;
     float m = x[0];
     for (int64_t j = 1; j < n; j++) m = x[j] > m ? x[j] : m;
     for (int64_t j = 0; j < n; j++) y[j] = x[j] - m;

@@ -75,9 +75,12 @@ __attribute__((target("avx2,fma"))) static void vexp_avx2(int64_t n, const float
 }
 
 /// One softmax row in three vectorized passes: max; y = exp(x - max) with the running sum; scale
-/// (log form: y = x - max - log(sum)). Several accumulators hide the max and add latencies. (Streaming
-/// stores of the last pass from a scratch row were tried for outputs larger than L3: slower here.)
-__attribute__((target("avx2,fma"))) static void softmax_row_avx2(int log_form, int64_t n, const float *x, float *y) {
+/// (log form: y = x - max - log(sum)). Several accumulators hide the max and add latencies; the last
+/// partial vector of the exp pass is masked (no scalar libm calls, which dominate short rows such as
+/// 10 classes). Returns the max and the sum of exponentials. (Streaming stores of the last pass from a
+/// scratch row were tried for outputs larger than L3: slower here.)
+__attribute__((target("avx2,fma"))) static void softmax_row_avx2(int log_form, int64_t n, const float *x, float *y,
+                                                                 float *max_out, double *sum_out) {
     __m256 m0 = _mm256_set1_ps(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
     int64_t i = 0;
     for (; i + 32 <= n; i += 32) {
@@ -108,14 +111,20 @@ __attribute__((target("avx2,fma"))) static void softmax_row_avx2(int log_form, i
         s0 = _mm256_add_ps(s0, e0);
         if (!log_form) _mm256_storeu_ps(y + i, e0);
     }
+    if (i < n) { // the last n − i elements in a vector padded with −inf (exp 0); no masked stores (slow on AMD)
+        float tail[8];
+        for (int k = 0; k < 8; k++) tail[k] = i + k < n ? x[i + k] - m : -INFINITY;
+        __m256 e0 = exp8_avx2(_mm256_loadu_ps(tail));
+        e0 = _mm256_and_ps(e0, _mm256_cmp_ps(_mm256_loadu_ps(tail), _mm256_set1_ps(-INFINITY), _CMP_NEQ_OQ));
+        s0 = _mm256_add_ps(s0, e0);
+        _mm256_storeu_ps(tail, e0);
+        if (!log_form) for (int64_t k = 0; i + k < n; k++) y[i + k] = tail[k];
+    }
     _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));
     double s = 0;
     for (int k = 0; k < 8; k++) s += lanes[k];
-    for (; i < n; i++) {
-        float ei = expf(x[i] - m);
-        s += ei;
-        if (!log_form) y[i] = ei;
-    }
+    if (max_out) *max_out = m;
+    if (sum_out) *sum_out = s;
     const float ls = (float)log(s), inv = (float)(1.0 / s);
     if (log_form) {
         __m256 vls = _mm256_set1_ps(ls);
@@ -130,12 +139,12 @@ __attribute__((target("avx2,fma"))) static void softmax_row_avx2(int log_form, i
 }
 #endif
 
-int st_softmax_row_f32_simd(int log_form, int64_t n, const float *x, float *y) {
+int st_softmax_row_f32_simd(int log_form, int64_t n, const float *x, float *y, float *max_out, double *sum_out) {
 #if defined(__x86_64__)
     st_isa isa = st_isa_active();
-    if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) { softmax_row_avx2(log_form, n, x, y); return 1; }
+    if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) { softmax_row_avx2(log_form, n, x, y, max_out, sum_out); return 1; }
 #endif
-    (void)log_form; (void)n; (void)x; (void)y;
+    (void)log_form; (void)n; (void)x; (void)y; (void)max_out; (void)sum_out;
     return 0;
 }
 
