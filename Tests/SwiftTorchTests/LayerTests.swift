@@ -88,7 +88,9 @@ struct LayerTests {
     }
 
     @Test("train() and eval() reach every descendant; Dropout follows the flag")
-    func trainEval() {
+    func trainEval() { stableKernels { trainEvalBody() } }
+
+    func trainEvalBody() {
         let m = TwoLayer(generator: seeded(11))
         m.eval()
         #expect(!m.training && !m.layers.training && m.layers.layers.allSatisfy { !$0.training } && !m.dropout.training)
@@ -117,7 +119,9 @@ struct LayerTests {
     }
 
     @Test("Flatten(startDim: 1) and Sequential chaining")
-    func flattenSequential() {
+    func flattenSequential() { stableKernels { flattenSequentialBody() } }
+
+    func flattenSequentialBody() {
         let x = Tensor.randn([2, 3, 4, 5], generator: seeded(14))
         #expect(Flatten()(x).shape == [2, 60] && Flatten(startDim: 2)(x).shape == [2, 3, 20])
         let s = Sequential(Flatten(), Linear(60, 7, generator: seeded(15)), ReLU())

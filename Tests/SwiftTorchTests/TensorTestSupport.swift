@@ -72,6 +72,10 @@ func standardError(_ result: ExitTest.Result?) -> String {
 /// A fresh generator: the same seed gives the same tensors.
 func seeded(_ seed: UInt64) -> Generator { Generator(seed: seed) }
 
+/// Runs `body` with the kernel settings held (the best ISA, no other test switching it meanwhile), for
+/// tests that compare results bit for bit: exp, softmax and GEMM round differently on another ISA.
+func stableKernels<R>(_ body: () throws -> R) rethrows -> R { try Kernels.withISA(Kernels.bestISA, body) }
+
 /// Serializes the tests that use the global generator (the manualSeed test and the README example).
 let globalGeneratorLock = NSLock()
 

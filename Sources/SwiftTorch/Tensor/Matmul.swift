@@ -98,9 +98,11 @@ func gemm(_ a: Tensor, _ b: Tensor) -> Tensor {
     batchedGEMM(a, b, batch: [], m: a.shape[0], n: b.shape[1], k: a.shape[1])
 }
 
-/// Products over the broadcast batch, each through SGEMM/DGEMM with transpose flags.
-private func batchedGEMM(_ a: Tensor, _ b: Tensor, batch: [Int], m: Int, n: Int, k: Int) -> Tensor {
-    let out = Tensor.empty(batch + [m, n], dtype: a.dtype)
+/// Products over the broadcast batch, each through SGEMM/DGEMM with transpose flags: into a new
+/// tensor, or (`into`, contiguous [..., M, N]) as C := A·B + beta·C.
+private func batchedGEMM(_ a: Tensor, _ b: Tensor, batch: [Int], m: Int, n: Int, k: Int, into: Tensor? = nil,
+                         beta: Double = 0) -> Tensor {
+    let out = into ?? Tensor.empty(batch + [m, n], dtype: a.dtype)
     let pa = GEMMOperand(a, batch: batch), pb = GEMMOperand(b, batch: batch)
     let count = batch.reduce(1, *), esize = a.dtype.byteSize
     if count == 0 || m == 0 || n == 0 { return out }
@@ -118,12 +120,12 @@ private func batchedGEMM(_ a: Tensor, _ b: Tensor, batch: [Int], m: Int, n: Int,
             if a.dtype == .float32 {
                 let status = st_sgemm(ST_SGEMM_PACKED, ta, tb, Int64(m), Int64(n), Int64(k), 1,
                                       ap.assumingMemoryBound(to: Float.self), Int64(pa.ld),
-                                      bp.assumingMemoryBound(to: Float.self), Int64(pb.ld), 0,
+                                      bp.assumingMemoryBound(to: Float.self), Int64(pb.ld), Float(beta),
                                       cp.assumingMemoryBound(to: Float.self), Int64(n))
                 if status != ST_OK { fatalError("matmul: \(String(cString: st_last_error()))") }
             } else {
                 st_dgemm(ta, tb, Int64(m), Int64(n), Int64(k), 1, ap.assumingMemoryBound(to: Double.self), Int64(pa.ld),
-                         bp.assumingMemoryBound(to: Double.self), Int64(pb.ld), 0, cp.assumingMemoryBound(to: Double.self),
+                         bp.assumingMemoryBound(to: Double.self), Int64(pb.ld), beta, cp.assumingMemoryBound(to: Double.self),
                          Int64(n))
             }
             for d in stride(from: batch.count - 1, through: 0, by: -1) {
@@ -146,10 +148,31 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     if let bias, bias.shape != [weight.shape[1]] {
         fatalError("linear: bias shape \(bias.shape) must be [\(weight.shape[1])] (one per output feature)")
     }
-    let y = Ledger.composite("linear", [x], params: [weight] + (bias.map { [$0] } ?? []),
-                             macs: x.scalarCount / Swift.max(weight.shape[0], 1) * weight.shape[0] * weight.shape[1]) {
-        let xw = matmul(x, weight)
-        return bias.map { xw + $0 } ?? xw
+    let (k, n) = (weight.shape[0], weight.shape[1])
+    let rows = x.scalarCount / Swift.max(k, 1)
+    if x.dtype != weight.dtype || bias.map({ $0.dtype != weight.dtype }) == true {
+        fatalError("linear: x, weight and bias must have one dtype (got \(x.dtype), \(weight.dtype), \(bias?.dtype.description ?? "-"))")
     }
+    // One node: the bias is written into the output first and the GEMM adds x·W to it (beta = 1), so
+    // neither the forward nor the graph has a separate broadcast add.
+    let x2 = withNoGrad { Ledger.hidden { x.reshape([rows, k]) } }   // x2: [B, D_in] (a view when contiguous)
+    let y2 = Tensor.empty([rows, n], dtype: x.dtype)                  // y2: [B, D_out]
+    if let bias { withNoGrad { Ledger.hidden { copyElements(from: bias.expand([rows, n]), into: y2) } } }
+    if rows > 0 && n > 0 {
+        _ = batchedGEMM(x2, weight, batch: [], m: rows, n: n, k: k, into: y2, beta: bias == nil ? 0 : 1)
+    }
+    let y = y2.view(shape: Array(x.shape.dropLast()) + [n], strides: contiguousStrides(Array(x.shape.dropLast()) + [n]))
+    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    if needsGrad(inputs) {
+        attach(y, "linear", inputs) { g in
+            let g2 = g.reshape([rows, n])                                           // dY: [B, D_out]
+            let dx = x.requiresGrad ? matmul(g2, weight.transpose()).reshape(x.shape) : nil   // dX = dY·Wᵀ
+            let dw = weight.requiresGrad ? matmul(x2.transpose(), g2) : nil        // dW = Xᵀ·dY
+            let db = bias?.requiresGrad == true ? g2.sum(dim: 0) : nil             // db = Σ_B dY
+            return [dx, dw] + (bias == nil ? [] : [db])
+        }
+    }
+    let macs = rows * k * n
+    Ledger.record("linear", [x], y, flops: 2 * macs, macs: macs, params: [weight] + (bias.map { [$0] } ?? []))
     return y
 }
