@@ -132,11 +132,26 @@ void st_reduce(st_reduce_op op, st_dtype dtype, int64_t O, int64_t R, int64_t I,
 void st_softmax(st_dtype dtype, int log, int64_t rows, int64_t cols, const void *x, void *out);
 
 // ---------------------------------------------------------------- GELU (tensor/gelu.c)
+// x, y, g, dx: [n], contiguous float32.
 typedef enum { ST_GELU_EXACT = 0, ST_GELU_TANH = 1 } st_gelu_kind;
-/// y = gelu(x) over n contiguous floats, one read and one write per element, split among threads.
+
+/// y = gelu(x), one read and one write per element, the best kernel for the active ISA, arrays split
+/// among the kernels' threads (tensor/elementwise.c).
+///   exact: y = x Φ(x) = x (1 + erf(x/√2)) / 2;  tanh: y = x (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2.
+/// gelu(+inf) = +inf, gelu(-inf) = 0, NaN propagates; within 1e-6 relative (|y| > 1e-3) or 1e-9 absolute
+/// of the float64 formula. y may alias x.
 void st_gelu_f32(st_gelu_kind kind, int64_t n, const float *x, float *y);
-/// dx = g * gelu'(x) (reads x and g, writes dx; dx may alias g), split among threads.
+/// dx = g * gelu'(x) (reads x and g, writes dx; dx may alias g or x), split among threads.
 void st_gelu_backward_f32(st_gelu_kind kind, int64_t n, const float *x, const float *g, float *dx);
+/// The same on the calling thread only.
+void st_gelu_f32_active(st_gelu_kind kind, int64_t n, const float *x, float *y);
+void st_gelu_backward_f32_active(st_gelu_kind kind, int64_t n, const float *x, const float *g, float *dx);
+/// The same with the kernel of a given ISA (reference when it has none); ST_ERR_UNSUPPORTED if the CPU lacks it.
+st_status st_gelu_f32_isa(st_isa isa, st_gelu_kind kind, int64_t n, const float *x, float *y);
+st_status st_gelu_backward_f32_isa(st_isa isa, st_gelu_kind kind, int64_t n, const float *x, const float *g, float *dx);
+/// Portable reference twins (scalar C, double inside: within 1 ulp of the float64 formulas).
+void st_gelu_f32_ref(st_gelu_kind kind, int64_t n, const float *x, float *y);
+void st_gelu_backward_f32_ref(st_gelu_kind kind, int64_t n, const float *x, const float *g, float *dx);
 
 // ---------------------------------------------------------------- optimizers (tensor/optim.c)
 typedef struct {

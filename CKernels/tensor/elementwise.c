@@ -190,3 +190,22 @@ void st_arange(st_dtype dtype, int64_t n, void *dst, double start, double step) 
     case ST_I64: for (int64_t i = 0; i < n; i++) ((int64_t *)dst)[i] = (int64_t)(start + (double)i * step); break;
     }
 }
+
+// ---------------------------------------------------------------- GELU over threads
+/// GELU arrays in chunks of ST_ROW_CHUNK (a multiple of every SIMD width) shared among the threads;
+/// each chunk runs the single-thread kernel of tensor/gelu.c.
+void st_gelu_f32(st_gelu_kind kind, int64_t n, const float *x, float *y) {
+    const int threads = st_threads_for(n);
+    ST_FOR(threads, c, (n + ST_ROW_CHUNK - 1) / ST_ROW_CHUNK, {
+        int64_t lo = c * ST_ROW_CHUNK, len = n - lo < ST_ROW_CHUNK ? n - lo : ST_ROW_CHUNK;
+        st_gelu_f32_active(kind, len, x + lo, y + lo);
+    });
+}
+
+void st_gelu_backward_f32(st_gelu_kind kind, int64_t n, const float *x, const float *g, float *dx) {
+    const int threads = st_threads_for(n);
+    ST_FOR(threads, c, (n + ST_ROW_CHUNK - 1) / ST_ROW_CHUNK, {
+        int64_t lo = c * ST_ROW_CHUNK, len = n - lo < ST_ROW_CHUNK ? n - lo : ST_ROW_CHUNK;
+        st_gelu_backward_f32_active(kind, len, x + lo, g + lo, dx + lo);
+    });
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cross-builds the CKernels sources and Tests/neon/neon_sgemm_test.c for AArch64 (no OpenMP, no hwloc)
-# and runs the test under qemu-aarch64 (natively on an AArch64 host), from any working directory.
+# and runs the test under qemu-aarch64 (natively on an AArch64 host), from any working directory; then
+# the same for the fused GELU kernels (CKernels/tensor/gelu.c with Tests/neon/gelu_test.c).
 #
 #   bash Tests/neon/run.sh            # install the tools if missing, build, run
 #   bash Tests/neon/run.sh -v         # extra arguments go to the test program
@@ -94,4 +95,14 @@ else
     "$qemu" -L "$sysroot" "$build/neon_sgemm_test" "$@" || status=$?
 fi
 echo "run.sh: qemu run took $((SECONDS - t1)) s, exit status $status" >&2
+((status == 0)) || exit "$status"
+
+# ---------------------------------------------------------------- GELU (self-contained: gelu.c + its test)
+"${cc[@]}" "${cflags[@]}" "${includes[@]}" -o "$build/gelu_test" "$kernels/tensor/gelu.c" "$here/gelu_test.c" -lm
+if ((native)); then
+    "$build/gelu_test" --no-bench || status=$?
+else
+    "$qemu" -L "$sysroot" "$build/gelu_test" --no-bench || status=$?
+fi
+echo "run.sh: GELU kernels, exit status $status" >&2
 exit "$status"
