@@ -96,7 +96,7 @@ struct AutogradTests {
         #expect(y.gradFn == nil && !y.requiresGrad)
         let inner = withNoGrad { withGrad { x * 2 } }
         #expect(inner.gradFn != nil && inner.requiresGrad)
-        #expect(withNoGrad { withNoGrad { 0 }; return isGradEnabled } == false)
+        #expect(withNoGrad { withNoGrad { () }; return isGradEnabled } == false)
         // Ops on tensors that do not require grad record nothing either.
         let plain = Tensor([1, 2]) * Tensor([3, 4])
         #expect(plain.gradFn == nil && !plain.requiresGrad)
