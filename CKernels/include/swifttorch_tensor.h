@@ -153,6 +153,31 @@ st_status st_gelu_backward_f32_isa(st_isa isa, st_gelu_kind kind, int64_t n, con
 void st_gelu_f32_ref(st_gelu_kind kind, int64_t n, const float *x, float *y);
 void st_gelu_backward_f32_ref(st_gelu_kind kind, int64_t n, const float *x, const float *g, float *dx);
 
+// ---------------------------------------------------------------- convolution and pooling (tensor/conv.c)
+/// The geometry of a 2-D window over one plane: input C×H×W, kernel kh×kw, stride, padding, dilation,
+/// output Ho×Wo (Ho = floor((H + 2·ph − dh·(kh − 1) − 1) / sh) + 1). Pooling ignores C.
+typedef struct {
+    int64_t C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo;
+} st_conv_geometry;
+
+/// col [C·kh·kw, Ho·Wo] from one image x [C, H, W] (zeros where the window is in the padding).
+void st_im2col(st_dtype dtype, const st_conv_geometry *g, const void *x, void *col);
+/// dx [C, H, W] += col put back (the adjoint of im2col); dx zeroed by the caller.
+void st_col2im(st_dtype dtype, const st_conv_geometry *g, const void *col, void *dx);
+/// y [N, Cout, Ho, Wo] by direct summation (reference and baseline); w [Cout, C, kh, kw], bias [Cout] or NULL.
+void st_conv2d_direct(st_dtype dtype, int64_t N, int64_t Cout, const st_conv_geometry *g, const void *x,
+                      const void *w, const void *bias, void *y);
+/// Max over each window of planes x [P, H, W] → y [P, Ho, Wo] (−inf padding, NaN propagates), with the
+/// flat index of the maximum in argmax [P, Ho, Wo] (−1 for a window entirely in the padding).
+void st_maxpool2d(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *x, void *y, int64_t *argmax);
+/// dx [P, H, W] += gy routed to the argmax positions (dx zeroed by the caller).
+void st_maxpool2d_backward(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *gy,
+                           const int64_t *argmax, void *dx);
+/// Window means (divided by kh·kw, padding counted) of planes src [P, H, W] → dst [P, Ho, Wo]; backward
+/// adds gy/(kh·kw) to each in-bounds input of the window (dst zeroed by the caller).
+void st_avgpool2d(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *src, void *dst);
+void st_avgpool2d_backward(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *src, void *dst);
+
 // ---------------------------------------------------------------- optimizers (tensor/optim.c)
 typedef struct {
     double lr, momentum, weight_decay;

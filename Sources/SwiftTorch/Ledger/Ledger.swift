@@ -20,6 +20,8 @@ public struct LedgerEntry: Sendable {
     public var outputBytes: Int
     public var macs: Int
     public var flops: Int
+    /// Scratch memory the op needs while it runs (e.g. a convolution's im2col columns), in bytes.
+    public var workspaceBytes: Int = 0
 }
 
 public struct LedgerReport: Sendable, CustomStringConvertible {
@@ -33,14 +35,17 @@ public struct LedgerReport: Sendable, CustomStringConvertible {
     public var totalFLOPs: Int { entries.reduce(0) { $0 + $1.flops } }
 
     public var description: String {
+        let workspace = entries.contains { $0.workspaceBytes > 0 } // the column only when some op needs scratch
         let header = ["#", "op", "inputs", "output", "params", "param bytes", "output bytes", "MACs", "FLOPs"]
+            + (workspace ? ["workspace"] : [])
         var rows = entries.enumerated().map { i, e in
             [String(i), e.op, e.inputShapes.map { "\($0)" }.joined(separator: " "), "\(e.outputShape)",
              groupThousands(e.parameters), formatBytes(e.parameterBytes), formatBytes(e.outputBytes),
-             groupThousands(e.macs), groupThousands(e.flops)]
+             groupThousands(e.macs), groupThousands(e.flops)] + (workspace ? [formatBytes(e.workspaceBytes)] : [])
         }
         rows.append(["", "total", "", "", groupThousands(totalParameters), formatBytes(totalParameterBytes),
-                     formatBytes(totalOutputBytes), groupThousands(totalMACs), groupThousands(totalFLOPs)])
+                     formatBytes(totalOutputBytes), groupThousands(totalMACs), groupThousands(totalFLOPs)]
+                    + (workspace ? [formatBytes(entries.map(\.workspaceBytes).max() ?? 0)] : []))
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max()! }
         func line(_ r: [String]) -> String {
             r.enumerated().map { c, s in
@@ -90,7 +95,7 @@ public enum Ledger {
     /// `flops` defaults to one per output element; views pass `flops: 0` and report no output bytes.
     @inline(__always)
     static func record(_ op: String, _ inputs: @autoclosure () -> [Tensor], _ out: Tensor, flops: Int? = nil,
-                       macs: Int = 0, params explicitParams: [Tensor]? = nil) {
+                       macs: Int = 0, params explicitParams: [Tensor]? = nil, workspaceBytes: Int = 0) {
         guard let rec = recorder, rec.depth == 0 else { return }
         let ins = inputs()
         let params = explicitParams ?? ins.filter { $0.requiresGrad && $0.isLeaf }
@@ -100,7 +105,8 @@ public enum Ledger {
         rec.entries.append(LedgerEntry(
             op: op, inputShapes: (dataInputs.isEmpty ? ins : dataInputs).map(\.shape), outputShape: out.shape,
             parameters: params.reduce(0) { $0 + $1.scalarCount }, parameterBytes: params.reduce(0) { $0 + $1.byteCount },
-            outputBytes: isView ? 0 : out.byteCount, macs: macs, flops: flops ?? out.scalarCount))
+            outputBytes: isView ? 0 : out.byteCount, macs: macs, flops: flops ?? out.scalarCount,
+            workspaceBytes: workspaceBytes))
     }
 
     /// Runs an op's internal steps (moving a dim last, making a copy contiguous) without listing them:

@@ -116,18 +116,8 @@ private func batchedGEMM(_ a: Tensor, _ b: Tensor, batch: [Int], m: Int, n: Int,
             }
             let ap = pa.tensor.data + oa * esize, bp = pb.tensor.data + ob * esize
             let cp = out.data + i * m * n * esize
-            let ta = pa.trans ? ST_TRANS : ST_NO_TRANS, tb = pb.trans ? ST_TRANS : ST_NO_TRANS
-            if a.dtype == .float32 {
-                let status = st_sgemm(ST_SGEMM_PACKED, ta, tb, Int64(m), Int64(n), Int64(k), 1,
-                                      ap.assumingMemoryBound(to: Float.self), Int64(pa.ld),
-                                      bp.assumingMemoryBound(to: Float.self), Int64(pb.ld), Float(beta),
-                                      cp.assumingMemoryBound(to: Float.self), Int64(n))
-                if status != ST_OK { fatalError("matmul: \(String(cString: st_last_error()))") }
-            } else {
-                st_dgemm(ta, tb, Int64(m), Int64(n), Int64(k), 1, ap.assumingMemoryBound(to: Double.self), Int64(pa.ld),
-                         bp.assumingMemoryBound(to: Double.self), Int64(pb.ld), beta, cp.assumingMemoryBound(to: Double.self),
-                         Int64(n))
-            }
+            rawGEMM(a.dtype, transA: pa.trans, transB: pb.trans, m: m, n: n, k: k, a: ap, lda: pa.ld, b: bp, ldb: pb.ld,
+                    beta: beta, c: cp, ldc: n)
             for d in stride(from: batch.count - 1, through: 0, by: -1) {
                 index[d] += 1
                 if index[d] < batch[d] { break }
@@ -175,4 +165,19 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let macs = rows * k * n
     Ledger.record("linear", [x], y, flops: 2 * macs, macs: macs, params: [weight] + (bias.map { [$0] } ?? []))
     return y
+}
+
+/// C := op(A)·op(B) + beta·C on raw row-major memory: SGEMM (packed) for float32, DGEMM for float64.
+func rawGEMM(_ dtype: DType, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafeRawPointer, lda: Int,
+             b: UnsafeRawPointer, ldb: Int, beta: Double, c: UnsafeMutableRawPointer, ldc: Int) {
+    let ta = transA ? ST_TRANS : ST_NO_TRANS, tb = transB ? ST_TRANS : ST_NO_TRANS
+    if dtype == .float32 {
+        let status = st_sgemm(ST_SGEMM_PACKED, ta, tb, Int64(m), Int64(n), Int64(k), 1,
+                              a.assumingMemoryBound(to: Float.self), Int64(lda), b.assumingMemoryBound(to: Float.self),
+                              Int64(ldb), Float(beta), c.assumingMemoryBound(to: Float.self), Int64(ldc))
+        if status != ST_OK { fatalError("matmul: \(String(cString: st_last_error()))") }
+    } else {
+        st_dgemm(ta, tb, Int64(m), Int64(n), Int64(k), 1, a.assumingMemoryBound(to: Double.self), Int64(lda),
+                 b.assumingMemoryBound(to: Double.self), Int64(ldb), beta, c.assumingMemoryBound(to: Double.self), Int64(ldc))
+    }
 }

@@ -1,0 +1,177 @@
+// Convolution by lowering (im2col → GEMM, and col2im for the input gradient), pooling, and a naive
+// direct convolution kept as the reference and benchmark baseline. NCHW, float32 or float64.
+//   one image x: [C, H, W]; col: [C·kh·kw, Ho·Wo] (row (c, i, j), column (oh, ow))
+//   Ho = floor((H + 2·ph − dh·(kh − 1) − 1) / sh) + 1 (the same for W)
+//   y = W [Cout, C·kh·kw] · col → [Cout, Ho·Wo];  col memory: C·kh·kw·Ho·Wo elements per image
+// Pooling works on planes [P = N·C, H, W] → [P, Ho, Wo]; max pooling pads with −inf and records the
+// argmax (flat index in the plane) to route gradients; average pooling divides by kh·kw (padding
+// counted, as PyTorch's default).
+#include "../internal/st_internal.h"
+#include "../internal/st_iter.h"
+#include "swifttorch_tensor.h"
+#include <math.h>
+#include <string.h>
+
+/// Runs BODY for each (ih, iw) of the window of output (oh, ow) that lies inside the input (padding and
+/// dilation applied), with i, j the kernel row and column.
+#define FOR_WINDOW(g, oh, ow, BODY)                                                               \
+    for (int64_t i = 0; i < (g)->kh; i++) {                                                       \
+        int64_t ih = (oh) * (g)->sh - (g)->ph + i * (g)->dh;                                      \
+        if (ih < 0 || ih >= (g)->H) continue;                                                     \
+        for (int64_t j = 0; j < (g)->kw; j++) {                                                   \
+            int64_t iw = (ow) * (g)->sw - (g)->pw + j * (g)->dw;                                  \
+            if (iw < 0 || iw >= (g)->W) continue;                                                 \
+            BODY                                                                                  \
+        }                                                                                         \
+    }
+
+/// Output columns ow whose input column iw = ow·s + off lies in [0, W): [*lo, *hi).
+static void valid_range(int64_t off, int64_t s, int64_t W, int64_t Wo, int64_t *lo, int64_t *hi) {
+    int64_t a = off >= 0 ? 0 : (-off + s - 1) / s;          // first ow with iw >= 0
+    int64_t b = W - off <= 0 ? 0 : (W - off + s - 1) / s;   // first ow with iw >= W
+    *lo = a < Wo ? a : Wo;
+    *hi = b < Wo ? b : Wo;
+    if (*hi < *lo) *hi = *lo;
+}
+
+#define IM2COL_BODY(T)                                                                             \
+    const T *xs = (const T *)x;                                                                    \
+    T *cs = (T *)col;                                                                              \
+    ST_FOR(threads, row, rows, {                                                                   \
+        int64_t c = row / (g->kh * g->kw), ki = row / g->kw % g->kh, kj = row % g->kw;              \
+        T *dst = cs + row * Ho * Wo;                                                               \
+        int64_t off = kj * g->dw - g->pw, lo, hi;                                                  \
+        valid_range(off, g->sw, g->W, Wo, &lo, &hi);                                               \
+        for (int64_t oh = 0; oh < Ho; oh++, dst += Wo) {                                           \
+            int64_t ih = oh * g->sh - g->ph + ki * g->dh;                                          \
+            if (ih < 0 || ih >= g->H) { memset(dst, 0, (size_t)Wo * sizeof(T)); continue; }         \
+            const T *src = xs + (c * g->H + ih) * g->W;                                            \
+            for (int64_t ow = 0; ow < lo; ow++) dst[ow] = 0;                                        \
+            if (g->sw == 1) memcpy(dst + lo, src + lo + off, (size_t)(hi - lo) * sizeof(T));       \
+            else for (int64_t ow = lo; ow < hi; ow++) dst[ow] = src[ow * g->sw + off];              \
+            for (int64_t ow = hi; ow < Wo; ow++) dst[ow] = 0;                                       \
+        }                                                                                          \
+    });
+
+void st_im2col(st_dtype dtype, const st_conv_geometry *g, const void *x, void *col) {
+    const int64_t Ho = g->Ho, Wo = g->Wo, rows = g->C * g->kh * g->kw;
+    const int threads = st_threads_for(rows * Ho * Wo);
+    if (dtype == ST_F32) { IM2COL_BODY(float) } else { IM2COL_BODY(double) }
+}
+
+/// dx [C, H, W] += the columns of col put back where im2col took them (dx zeroed by the caller).
+/// Threads split the channels: rows of one channel add into the same plane.
+#define COL2IM_BODY(T)                                                                             \
+    T *xs = (T *)dx;                                                                               \
+    const T *cs = (const T *)col;                                                                  \
+    ST_FOR(threads, c, g->C, {                                                                     \
+        for (int64_t ki = 0; ki < g->kh; ki++)                                                     \
+            for (int64_t kj = 0; kj < g->kw; kj++) {                                               \
+                const T *src = cs + ((c * g->kh + ki) * g->kw + kj) * Ho * Wo;                      \
+                int64_t off = kj * g->dw - g->pw, lo, hi;                                          \
+                valid_range(off, g->sw, g->W, Wo, &lo, &hi);                                       \
+                for (int64_t oh = 0; oh < Ho; oh++, src += Wo) {                                   \
+                    int64_t ih = oh * g->sh - g->ph + ki * g->dh;                                  \
+                    if (ih < 0 || ih >= g->H) continue;                                            \
+                    T *dst = xs + (c * g->H + ih) * g->W;                                          \
+                    for (int64_t ow = lo; ow < hi; ow++) dst[ow * g->sw + off] += src[ow];          \
+                }                                                                                  \
+            }                                                                                      \
+    });
+
+void st_col2im(st_dtype dtype, const st_conv_geometry *g, const void *col, void *dx) {
+    const int64_t Ho = g->Ho, Wo = g->Wo;
+    const int threads = st_threads_for(g->C * g->kh * g->kw * Ho * Wo);
+    if (dtype == ST_F32) { COL2IM_BODY(float) } else { COL2IM_BODY(double) }
+}
+
+/// y [N, Cout, Ho, Wo] = Σ_c,i,j w[co, c, i, j] · x[n, c, ih, iw] (+ bias[co]), the textbook six loops
+/// (the oracle and the baseline of `bench conv`). Accumulates in double.
+#define DIRECT_BODY(T)                                                                             \
+    const T *xs = (const T *)x, *ws = (const T *)w, *bs = (const T *)bias;                         \
+    T *ys = (T *)y;                                                                                \
+    ST_FOR(threads, t, N * Cout, {                                                                 \
+        int64_t n = t / Cout, co = t % Cout;                                                       \
+        for (int64_t oh = 0; oh < g->Ho; oh++)                                                     \
+            for (int64_t ow = 0; ow < g->Wo; ow++) {                                               \
+                double s = bs ? (double)bs[co] : 0;                                                \
+                for (int64_t c = 0; c < g->C; c++)                                                 \
+                    FOR_WINDOW(g, oh, ow, s += (double)ws[((co * g->C + c) * g->kh + i) * g->kw + j] * \
+                                              (double)xs[((n * g->C + c) * g->H + ih) * g->W + iw];)   \
+                ys[(t * g->Ho + oh) * g->Wo + ow] = (T)s;                                          \
+            }                                                                                      \
+    });
+
+void st_conv2d_direct(st_dtype dtype, int64_t N, int64_t Cout, const st_conv_geometry *g, const void *x,
+                      const void *w, const void *bias, void *y) {
+    const int threads = st_threads_for(N * Cout * g->Ho * g->Wo * g->C * g->kh * g->kw);
+    if (dtype == ST_F32) { DIRECT_BODY(float) } else { DIRECT_BODY(double) }
+}
+
+// ---------------------------------------------------------------- pooling
+#define MAXPOOL_BODY(T)                                                                            \
+    const T *xs = (const T *)x;                                                                    \
+    T *ys = (T *)y;                                                                                \
+    ST_FOR(threads, p, planes, {                                                                   \
+        const T *xp = xs + p * g->H * g->W;                                                        \
+        for (int64_t oh = 0; oh < g->Ho; oh++)                                                     \
+            for (int64_t ow = 0; ow < g->Wo; ow++) {                                               \
+                T best = -INFINITY;                                                                \
+                int64_t at = -1;                                                                   \
+                int nan = 0; /* the first NaN wins: max pooling propagates NaN */                   \
+                FOR_WINDOW(g, oh, ow, {                                                            \
+                    T v = xp[ih * g->W + iw];                                                      \
+                    if (!nan && (v > best || at < 0 || v != v)) { best = v; at = ih * g->W + iw; } \
+                    nan |= v != v;                                                                 \
+                })                                                                                 \
+                ys[(p * g->Ho + oh) * g->Wo + ow] = best;                                          \
+                argmax[(p * g->Ho + oh) * g->Wo + ow] = at;                                        \
+            }                                                                                      \
+    });
+
+void st_maxpool2d(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *x, void *y, int64_t *argmax) {
+    const int threads = st_threads_for(planes * g->Ho * g->Wo * g->kh * g->kw);
+    if (dtype == ST_F32) { MAXPOOL_BODY(float) } else { MAXPOOL_BODY(double) }
+}
+
+void st_maxpool2d_backward(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *gy,
+                           const int64_t *argmax, void *dx) {
+    const int64_t outs = g->Ho * g->Wo, ins = g->H * g->W;
+    const int threads = st_threads_for(planes * outs);
+    ST_FOR(threads, p, planes, {
+        for (int64_t o = 0; o < outs; o++) {
+            int64_t at = argmax[p * outs + o];
+            if (at < 0) continue; // a window entirely in the padding
+            if (dtype == ST_F32) ((float *)dx)[p * ins + at] += ((const float *)gy)[p * outs + o];
+            else ((double *)dx)[p * ins + at] += ((const double *)gy)[p * outs + o];
+        }
+    });
+}
+
+#define AVGPOOL_BODY(T, BACKWARD)                                                                  \
+    ST_FOR(threads, p, planes, {                                                                   \
+        for (int64_t oh = 0; oh < g->Ho; oh++)                                                     \
+            for (int64_t ow = 0; ow < g->Wo; ow++) {                                               \
+                const int64_t o = (p * g->Ho + oh) * g->Wo + ow;                                   \
+                double s = 0;                                                                      \
+                T share = BACKWARD ? (T)(((const T *)src)[o] * inv) : 0;                           \
+                FOR_WINDOW(g, oh, ow, {                                                            \
+                    int64_t at = (p * g->H + ih) * g->W + iw;                                      \
+                    if (BACKWARD) ((T *)dst)[at] += share;                                         \
+                    else s += ((const T *)src)[at];                                                \
+                })                                                                                 \
+                if (!BACKWARD) ((T *)dst)[o] = (T)(s * inv);                                       \
+            }                                                                                      \
+    });
+
+void st_avgpool2d(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *src, void *dst) {
+    const double inv = 1.0 / (double)(g->kh * g->kw);
+    const int threads = st_threads_for(planes * g->Ho * g->Wo * g->kh * g->kw);
+    if (dtype == ST_F32) { AVGPOOL_BODY(float, 0) } else { AVGPOOL_BODY(double, 0) }
+}
+
+void st_avgpool2d_backward(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *src, void *dst) {
+    const double inv = 1.0 / (double)(g->kh * g->kw);
+    const int threads = st_threads_for(planes * g->Ho * g->Wo * g->kh * g->kw);
+    if (dtype == ST_F32) { AVGPOOL_BODY(float, 1) } else { AVGPOOL_BODY(double, 1) }
+}

@@ -1,0 +1,127 @@
+// 2-D convolution as im2col + GEMM (the lowering is a C kernel, tensor/conv.c), and its layer.
+// Letters: N batch, C in-channels, O out-channels, H×W input, kh×kw kernel, Ho×Wo output, K = C·kh·kw,
+// L = Ho·Wo.
+//   x: [N, C, H, W]   weight: [O, C, kh, kw]   bias: [O]   y: [N, O, Ho, Wo]
+//   Ho = floor((H + 2·ph − dh·(kh − 1) − 1) / sh) + 1 (the same for W; the floor is the classic off-by-one)
+//   per image: col [K, L] = im2col(x_n); y_n [O, L] = W [O, K] · col (+ bias)
+//   backward: dW = Σ_n dY_n · col_nᵀ [O, K];  dcol_n = Wᵀ · dY_n [K, L] → col2im → dX_n;  db = Σ dY over N, Ho, Wo
+//   FLOPs 2·N·O·Ho·Wo·C·kh·kw; workspace: one col of K·L elements (4·K·L bytes in float32)
+import CKernels
+
+/// A pair (height, width) given as one number or two.
+public struct Pair2D: Sendable, Equatable, ExpressibleByIntegerLiteral {
+    public let h: Int, w: Int
+    public init(_ h: Int, _ w: Int) { self.h = h; self.w = w }
+    public init(integerLiteral v: Int) { self.init(v, v) }
+}
+
+/// The window geometry of a convolution or pooling over x [N, C, H, W]; traps naming the layer when the
+/// input is not 4-D or the window does not fit.
+func windowGeometry(_ op: String, _ x: Tensor, kernel: Pair2D, stride: Pair2D, padding: Pair2D, dilation: Pair2D) -> st_conv_geometry {
+    if x.rank != 4 {
+        fatalError("\(op) expects [N, C, H, W], got \(x.shape) (expected 4D input (batch, channels, height, width))")
+    }
+    if [kernel.h, kernel.w, stride.h, stride.w, dilation.h, dilation.w].contains(where: { $0 < 1 }) || padding.h < 0 || padding.w < 0 {
+        fatalError("\(op): kernel, stride and dilation must be >= 1 and padding >= 0 (kernel \(kernel), stride \(stride), padding \(padding), dilation \(dilation))")
+    }
+    let (h, w) = (x.shape[2], x.shape[3])
+    let ho = (h + 2 * padding.h - dilation.h * (kernel.h - 1) - 1) / stride.h + 1
+    let wo = (w + 2 * padding.w - dilation.w * (kernel.w - 1) - 1) / stride.w + 1
+    let spanH = h + 2 * padding.h - dilation.h * (kernel.h - 1), spanW = w + 2 * padding.w - dilation.w * (kernel.w - 1)
+    if spanH < 1 || spanW < 1 {
+        fatalError("\(op): a \(kernel.h)x\(kernel.w) window (dilation \(dilation.h)x\(dilation.w)) does not fit the padded input \(h + 2 * padding.h)x\(w + 2 * padding.w) of \(x.shape)")
+    }
+    return st_conv_geometry(C: Int64(x.shape[1]), H: Int64(h), W: Int64(w), kh: Int64(kernel.h), kw: Int64(kernel.w),
+                            sh: Int64(stride.h), sw: Int64(stride.w), ph: Int64(padding.h), pw: Int64(padding.w),
+                            dh: Int64(dilation.h), dw: Int64(dilation.w), Ho: Int64(ho), Wo: Int64(wo))
+}
+
+/// y = conv2d(x, weight) + bias, NCHW (cross-correlation, as every framework computes it).
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pair2D = 1, padding: Pair2D = 0,
+                   dilation: Pair2D = 1) -> Tensor {
+    if weight.rank != 4 {
+        fatalError("conv2d: weight must be [outChannels, inChannels, kh, kw], got \(weight.shape)")
+    }
+    var g = windowGeometry("Conv2d", x, kernel: Pair2D(weight.shape[2], weight.shape[3]), stride: stride,
+                           padding: padding, dilation: dilation)
+    let (n, c, o) = (x.shape[0], x.shape[1], weight.shape[0])
+    if weight.shape[1] != c {
+        fatalError("Conv2d: input \(x.shape) has \(c) channels, the weight \(weight.shape) expects \(weight.shape[1])")
+    }
+    if x.dtype != weight.dtype || !x.dtype.isFloatingPoint || bias.map({ $0.dtype != x.dtype || $0.shape != [o] }) == true {
+        fatalError("Conv2d: x \(x.dtype), weight \(weight.dtype) and bias \(bias.map { "\($0.dtype) \($0.shape)" } ?? "-") must share a floating-point dtype, bias [\(o)]")
+    }
+    let (ho, wo) = (Int(g.Ho), Int(g.Wo))
+    let k = c * Int(g.kh) * Int(g.kw), l = ho * wo, esize = x.dtype.byteSize
+    let xc = withNoGrad { Ledger.hidden { x.contiguous() } }, wc = withNoGrad { Ledger.hidden { weight.contiguous() } }
+    let y = Tensor.empty([n, o, ho, wo], dtype: x.dtype)
+    if let bias { withNoGrad { Ledger.hidden { copyElements(from: bias.reshape(1, o, 1, 1).expand(y.shape), into: y) } } }
+    let col = Tensor.empty([k, l], dtype: x.dtype)                 // col: [K, L], one image at a time
+    if l > 0 && o > 0 {
+        withExtendedLifetime((xc, wc, col)) {
+            for i in 0..<n {
+                st_im2col(x.dtype.c, &g, xc.data + i * c * x.shape[2] * x.shape[3] * esize, col.data)
+                rawGEMM(x.dtype, transA: false, transB: false, m: o, n: l, k: k, a: wc.data, lda: k, b: col.data, ldb: l,
+                        beta: bias == nil ? 0 : 1, c: y.data + i * o * l * esize, ldc: l)
+            }
+        }
+    }
+    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    if needsGrad(inputs) {
+        attach(y, "conv2d", inputs) { gy in
+            var geo = g
+            let gc = gy.contiguous()                                   // dY: [N, O, Ho, Wo]
+            let dx = x.requiresGrad ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
+            let dw = weight.requiresGrad ? Tensor.zeros([o, k], dtype: x.dtype) : nil
+            let buf = Tensor.empty([k, l], dtype: x.dtype)
+            withExtendedLifetime((xc, wc, gc, buf)) {
+                for i in 0..<n where l > 0 {
+                    let gp = gc.data + i * o * l * esize
+                    if let dw {                                         // dW += dY_n · col_nᵀ
+                        st_im2col(x.dtype.c, &geo, xc.data + i * c * x.shape[2] * x.shape[3] * esize, buf.data)
+                        rawGEMM(x.dtype, transA: false, transB: true, m: o, n: k, k: l, a: gp, lda: l, b: buf.data, ldb: l,
+                                beta: 1, c: dw.data, ldc: k)
+                    }
+                    if let dx {                                         // dcol = Wᵀ · dY_n, then col2im
+                        rawGEMM(x.dtype, transA: true, transB: false, m: k, n: l, k: o, a: wc.data, lda: k, b: gp, ldb: l,
+                                beta: 0, c: buf.data, ldc: l)
+                        st_col2im(x.dtype.c, &geo, buf.data, dx.data + i * c * x.shape[2] * x.shape[3] * esize)
+                    }
+                }
+            }
+            let db = bias?.requiresGrad == true ? gc.sum(dims: [0, 2, 3]) : nil
+            return [dx, dw?.reshape(weight.shape)] + (bias == nil ? [] : [db])
+        }
+    }
+    let macs = n * o * l * k
+    Ledger.record("conv2d", [x], y, flops: 2 * macs, macs: macs, params: [weight] + (bias.map { [$0] } ?? []),
+                  workspaceBytes: col.byteCount)
+    return y
+}
+
+/// 2-D convolution layer. weight: [outChannels, inChannels, kh, kw] (He-normal, fanIn = inChannels·kh·kw),
+/// bias: [outChannels] (zeros).
+public final class Conv2d: Layer {
+    public let weight: Tensor
+    public let bias: Tensor?
+    public let stride: Pair2D, padding: Pair2D, dilation: Pair2D
+    public var training = true
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Pair2D, stride: Pair2D = 1, padding: Pair2D = 0,
+                dilation: Pair2D = 1, bias: Bool = true, initializer: Initializer = .heNormal, generator: Generator? = nil) {
+        precondition(inChannels > 0 && outChannels > 0 && kernelSize.h > 0 && kernelSize.w > 0,
+                     "Conv2d: channels and kernel size must be positive")
+        let fanIn = inChannels * kernelSize.h * kernelSize.w, fanOut = outChannels * kernelSize.h * kernelSize.w
+        weight = initializer.make([outChannels, inChannels, kernelSize.h, kernelSize.w], fanIn: fanIn, fanOut: fanOut,
+                                  generator: generator)
+        weight.requiresGrad = true
+        self.bias = bias ? Tensor.zeros([outChannels], requiresGrad: true) : nil
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+    }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
+    }
+}

@@ -1,0 +1,128 @@
+// Convolution and pooling against float64 references written here (six nested loops), the direct C
+// kernel, gradCheck in float64, the output-size rule, errors and the ledger row.
+import CKernels
+import Foundation
+import Testing
+@testable import SwiftTorch
+
+/// Reference convolution in Swift: x [N, C, H, W], w [O, C, kh, kw], b [O] → y [N, O, Ho, Wo].
+func referenceConv(_ x: [Double], _ xs: [Int], _ w: [Double], _ ws: [Int], _ b: [Double]?, stride: (Int, Int),
+                   padding: (Int, Int), dilation: (Int, Int)) -> (values: [Double], shape: [Int]) {
+    let (n, c, h, wd) = (xs[0], xs[1], xs[2], xs[3]), (o, kh, kw) = (ws[0], ws[2], ws[3])
+    let ho = (h + 2 * padding.0 - dilation.0 * (kh - 1) - 1) / stride.0 + 1
+    let wo = (wd + 2 * padding.1 - dilation.1 * (kw - 1) - 1) / stride.1 + 1
+    var y = [Double](repeating: 0, count: n * o * ho * wo)
+    for i in 0..<n { for oc in 0..<o { for oh in 0..<ho { for ow in 0..<wo {
+        var s = b?[oc] ?? 0
+        for ic in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+            let ih = oh * stride.0 - padding.0 + ki * dilation.0, iw = ow * stride.1 - padding.1 + kj * dilation.1
+            if ih >= 0 && ih < h && iw >= 0 && iw < wd {
+                s += w[((oc * c + ic) * kh + ki) * kw + kj] * x[((i * c + ic) * h + ih) * wd + iw]
+            }
+        } } }
+        y[((i * o + oc) * ho + oh) * wo + ow] = s
+    } } } }
+    return (y, [n, o, ho, wo])
+}
+
+@Suite("Convolution and pooling")
+struct ConvTests {
+    typealias Config = (x: [Int], w: [Int], stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int))
+    static let configs: [Config] = [
+        ([2, 3, 7, 9], [4, 3, 3, 3], (1, 1), (0, 0), (1, 1)),
+        ([1, 2, 8, 7], [3, 2, 3, 2], (2, 1), (1, 2), (1, 1)),
+        ([2, 1, 11, 10], [2, 1, 3, 3], (3, 2), (2, 1), (2, 3)),
+        ([1, 5, 5, 5], [6, 5, 5, 5], (1, 1), (2, 2), (1, 1)),
+        ([3, 2, 4, 13], [1, 2, 1, 4], (1, 3), (0, 1), (1, 2)),
+    ]
+
+    @Test("conv2d (im2col + GEMM) vs the float64 reference and the direct C kernel, with stride, padding, dilation",
+          arguments: [DType.float32, .float64])
+    func forward(dtype: DType) {
+        for (i, cfg) in ConvTests.configs.enumerated() {
+            let (x, xv) = randomTensor(cfg.x, dtype: dtype, seed: UInt64(10 + i))
+            let (w, wv) = randomTensor(cfg.w, dtype: dtype, seed: UInt64(20 + i))
+            let (b, bv) = randomTensor([cfg.w[0]], dtype: dtype, seed: UInt64(30 + i))
+            let ref = referenceConv(xv, cfg.x, wv, cfg.w, bv, stride: cfg.stride, padding: cfg.padding, dilation: cfg.dilation)
+            let y = conv2d(x, weight: w, bias: b, stride: Pair2D(cfg.stride.0, cfg.stride.1),
+                           padding: Pair2D(cfg.padding.0, cfg.padding.1), dilation: Pair2D(cfg.dilation.0, cfg.dilation.1))
+            expectClose(y, ref.values, shape: ref.shape, dtype == .float32 ? Tolerance(rtol: 1e-5, atol: 1e-5) : .float64, "config \(i)")
+            let noBias = conv2d(x, weight: w, stride: Pair2D(cfg.stride.0, cfg.stride.1),
+                                padding: Pair2D(cfg.padding.0, cfg.padding.1), dilation: Pair2D(cfg.dilation.0, cfg.dilation.1))
+            let refNoBias = referenceConv(xv, cfg.x, wv, cfg.w, nil, stride: cfg.stride, padding: cfg.padding, dilation: cfg.dilation)
+            expectClose(noBias, refNoBias.values, shape: ref.shape, dtype == .float32 ? Tolerance(rtol: 1e-5, atol: 1e-5) : .float64)
+            // The direct kernel (the benchmark baseline) agrees too.
+            var g = windowGeometry("Conv2d", x, kernel: Pair2D(cfg.w[2], cfg.w[3]), stride: Pair2D(cfg.stride.0, cfg.stride.1),
+                                   padding: Pair2D(cfg.padding.0, cfg.padding.1), dilation: Pair2D(cfg.dilation.0, cfg.dilation.1))
+            let direct = Tensor.empty(ref.shape, dtype: dtype)
+            withExtendedLifetime((x, w, b)) { st_conv2d_direct(dtype.c, Int64(cfg.x[0]), Int64(cfg.w[0]), &g, x.data, w.data, b.data, direct.data) }
+            expectClose(direct, ref.values, shape: ref.shape, dtype == .float32 ? Tolerance(rtol: 1e-5, atol: 1e-5) : .float64)
+        }
+    }
+
+    @Test("gradCheck in float64: conv2d (input, weight, bias) on every configuration, a non-contiguous input")
+    func gradients() {
+        for (i, cfg) in ConvTests.configs.enumerated() where cfg.x.reduce(1, *) * cfg.w[0] < 4000 {
+            let s = Pair2D(cfg.stride.0, cfg.stride.1), p = Pair2D(cfg.padding.0, cfg.padding.1), d = Pair2D(cfg.dilation.0, cfg.dilation.1)
+            expectGradCheck("conv2d config \(i)", [input(cfg.x, UInt64(40 + i)), input(cfg.w, UInt64(50 + i)), input([cfg.w[0]], UInt64(60 + i))]) {
+                conv2d($0[0], weight: $0[1], bias: $0[2], stride: s, padding: p, dilation: d)
+            }
+        }
+        expectGradCheck("conv2d of a permuted input", [input([1, 5, 4, 2], 70), input([2, 2, 2, 3], 71)]) {
+            conv2d($0[0].permute([0, 3, 2, 1]), weight: $0[1], padding: 1)
+        }
+    }
+
+    @Test("output size rule, the classic off-by-one: 224, kernel 11, stride 4, padding 2 gives 55 (not 56)")
+    func outputSize() {
+        let conv = Conv2d(3, 2, kernelSize: 11, stride: 4, padding: 2, generator: seeded(1))
+        #expect(conv(Tensor.zeros([1, 3, 224, 224])).shape == [1, 2, 55, 55])
+        #expect(Conv2d(1, 1, kernelSize: 3, generator: seeded(2))(Tensor.zeros([2, 1, 5, 6])).shape == [2, 1, 3, 4])
+        #expect(Conv2d(1, 1, kernelSize: Pair2D(3, 1), padding: Pair2D(1, 0), generator: seeded(3))(Tensor.zeros([1, 1, 4, 4])).shape == [1, 1, 4, 4])
+        #expect(maxPool2d(Tensor.zeros([1, 1, 7, 7]), kernelSize: 2).shape == [1, 1, 3, 3])
+        #expect(avgPool2d(Tensor.zeros([1, 1, 7, 7]), kernelSize: 3, stride: 2, padding: 1).shape == [1, 1, 4, 4])
+        // He init: std √(2 / (C·k·k)).
+        let w = Conv2d(16, 64, kernelSize: 3, generator: seeded(4)).weight.doubles
+        let std = (w.reduce(0) { $0 + $1 * $1 } / Double(w.count)).squareRoot()
+        #expect(Swift.abs(std - (2.0 / 144).squareRoot()) < 0.01 && Conv2d(16, 64, kernelSize: 3).parameterCount == 64 * 16 * 9 + 64)
+    }
+
+    @Test("max pooling: window maxima with −inf padding, NaN propagates, gradients go to the maxima; average pooling")
+    func pooling() {
+        // x = [[0, 7, 14, 5], [12, 3, 10, 1], [8, 15, 6, 13], [4, 11, 2, 9]]
+        let x = Tensor(float64: [0, 7, 14, 5, 12, 3, 10, 1, 8, 15, 6, 13, 4, 11, 2, 9], shape: [1, 1, 4, 4])
+        let m = maxPool2d(x, kernelSize: 2)
+        #expect(m.shape == [1, 1, 2, 2] && m.doubles == [12, 14, 15, 13])
+        let padded = maxPool2d(Tensor(float64: [-5, -6, -7, -8], shape: [1, 1, 2, 2]), kernelSize: 2, stride: 1, padding: 1)
+        #expect(padded.doubles == [-5, -5, -6, -5, -5, -6, -7, -7, -8]) // padding never wins: −inf
+        let withNaN = Tensor([Float](arrayLiteral: 1, .nan, 3, 4), shape: [1, 1, 2, 2])
+        #expect(maxPool2d(withNaN, kernelSize: 2).scalars[0].isNaN)
+        let a = avgPool2d(x, kernelSize: 2)
+        expectClose(a, [22.0 / 4, 30.0 / 4, 38.0 / 4, 30.0 / 4], Tolerance(rtol: 1e-12, atol: 0))
+        // Distinct values (no ties): finite differences are valid for max pooling.
+        let distinct = Tensor(float64: (0..<72).map { Double(($0 * 37) % 72) / 10 }, shape: [2, 1, 6, 6])
+        expectGradCheck("maxPool2d", [distinct]) { maxPool2d($0[0], kernelSize: 2) }
+        expectGradCheck("maxPool2d stride 1, padding 1", [distinct]) { maxPool2d($0[0], kernelSize: 3, stride: 1, padding: 1) }
+        expectGradCheck("avgPool2d", [input([2, 3, 5, 5], 80)]) { avgPool2d($0[0], kernelSize: 2, stride: 1) }
+        expectGradCheck("avgPool2d padded", [input([1, 2, 5, 4], 81)]) { avgPool2d($0[0], kernelSize: 3, stride: 2, padding: 1) }
+    }
+
+    @Test("a 3-D input is refused with the layer's message")
+    func notFourD() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Conv2d(3, 8, kernelSize: 3, generator: seeded(5))(Tensor.zeros([3, 224, 224]))
+        }
+        #expect(standardError(result).contains("Conv2d expects [N, C, H, W], got [3, 224, 224]"))
+    }
+
+    @Test("ledger: one conv2d row with parameters, FLOPs 2·N·O·Ho·Wo·C·k·k and the im2col workspace")
+    func ledger() {
+        let conv = Conv2d(1, 6, kernelSize: 5, generator: seeded(6))
+        let report = Ledger.trace { _ = maxPool2d(conv(Tensor.zeros([64, 1, 28, 28])).relu(), kernelSize: 2) }
+        #expect(report.entries.map(\.op) == ["conv2d", "relu", "maxPool2d"])
+        let row = report.entries[0]
+        #expect(row.outputShape == [64, 6, 24, 24] && row.parameters == 6 * 25 + 6)
+        #expect(row.flops == 2 * 64 * 6 * 24 * 24 * 25 && row.macs == 64 * 6 * 24 * 24 * 25)
+        #expect(row.workspaceBytes == 25 * 24 * 24 * 4 && report.description.contains("workspace"))
+    }
+}
