@@ -160,10 +160,11 @@ typedef struct {
     int64_t C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo;
 } st_conv_geometry;
 
-/// col [C·kh·kw, Ho·Wo] from one image x [C, H, W] (zeros where the window is in the padding).
-void st_im2col(st_dtype dtype, const st_conv_geometry *g, const void *x, void *col);
-/// dx [C, H, W] += col put back (the adjoint of im2col); dx zeroed by the caller.
-void st_col2im(st_dtype dtype, const st_conv_geometry *g, const void *col, void *dx);
+/// col [C·kh·kw, N·Ho·Wo] (row stride ldcol >= N·Ho·Wo; image n in columns n·Ho·Wo ...) from x [N, C, H, W],
+/// zeros where the window is in the padding.
+void st_im2col(st_dtype dtype, const st_conv_geometry *g, int64_t N, const void *x, void *col, int64_t ldcol);
+/// dx [N, C, H, W] += col put back (the adjoint of im2col); dx zeroed by the caller.
+void st_col2im(st_dtype dtype, const st_conv_geometry *g, int64_t N, const void *col, int64_t ldcol, void *dx);
 /// y [N, Cout, Ho, Wo] by direct summation (reference and baseline); w [Cout, C, kh, kw], bias [Cout] or NULL.
 void st_conv2d_direct(st_dtype dtype, int64_t N, int64_t Cout, const st_conv_geometry *g, const void *x,
                       const void *w, const void *bias, void *y);

@@ -1,8 +1,9 @@
 // Convolution by lowering (im2col → GEMM, and col2im for the input gradient), pooling, and a naive
 // direct convolution kept as the reference and benchmark baseline. NCHW, float32 or float64.
-//   one image x: [C, H, W]; col: [C·kh·kw, Ho·Wo] (row (c, i, j), column (oh, ow))
+//   x: [N, C, H, W]; col: [C·kh·kw, N·Ho·Wo] (row (c, i, j), column (n, oh, ow); row stride ldcol)
 //   Ho = floor((H + 2·ph − dh·(kh − 1) − 1) / sh) + 1 (the same for W)
-//   y = W [Cout, C·kh·kw] · col → [Cout, Ho·Wo];  col memory: C·kh·kw·Ho·Wo elements per image
+//   y = W [Cout, C·kh·kw] · col → [Cout, N·Ho·Wo] (one GEMM for the batch);  col memory: C·kh·kw·Ho·Wo
+//   elements per image
 // Pooling works on planes [P = N·C, H, W] → [P, Ho, Wo]; max pooling pads with −inf and records the
 // argmax (flat index in the plane) to route gradients; average pooling divides by kh·kw (padding
 // counted, as PyTorch's default).
@@ -37,15 +38,16 @@ static void valid_range(int64_t off, int64_t s, int64_t W, int64_t Wo, int64_t *
 #define IM2COL_BODY(T)                                                                             \
     const T *xs = (const T *)x;                                                                    \
     T *cs = (T *)col;                                                                              \
-    ST_FOR(threads, row, rows, {                                                                   \
+    ST_FOR(threads, task, N * rows, {                                                              \
+        int64_t n = task / rows, row = task % rows;                                                \
         int64_t c = row / (g->kh * g->kw), ki = row / g->kw % g->kh, kj = row % g->kw;              \
-        T *dst = cs + row * Ho * Wo;                                                               \
+        T *dst = cs + row * ldcol + n * Ho * Wo;                                                   \
         int64_t off = kj * g->dw - g->pw, lo, hi;                                                  \
         valid_range(off, g->sw, g->W, Wo, &lo, &hi);                                               \
         for (int64_t oh = 0; oh < Ho; oh++, dst += Wo) {                                           \
             int64_t ih = oh * g->sh - g->ph + ki * g->dh;                                          \
             if (ih < 0 || ih >= g->H) { memset(dst, 0, (size_t)Wo * sizeof(T)); continue; }         \
-            const T *src = xs + (c * g->H + ih) * g->W;                                            \
+            const T *src = xs + ((n * g->C + c) * g->H + ih) * g->W;                               \
             for (int64_t ow = 0; ow < lo; ow++) dst[ow] = 0;                                        \
             if (g->sw == 1) memcpy(dst + lo, src + lo + off, (size_t)(hi - lo) * sizeof(T));       \
             else for (int64_t ow = lo; ow < hi; ow++) dst[ow] = src[ow * g->sw + off];              \
@@ -53,35 +55,36 @@ static void valid_range(int64_t off, int64_t s, int64_t W, int64_t Wo, int64_t *
         }                                                                                          \
     });
 
-void st_im2col(st_dtype dtype, const st_conv_geometry *g, const void *x, void *col) {
+void st_im2col(st_dtype dtype, const st_conv_geometry *g, int64_t N, const void *x, void *col, int64_t ldcol) {
     const int64_t Ho = g->Ho, Wo = g->Wo, rows = g->C * g->kh * g->kw;
-    const int threads = st_threads_for(rows * Ho * Wo);
+    const int threads = st_threads_for(N * rows * Ho * Wo);
     if (dtype == ST_F32) { IM2COL_BODY(float) } else { IM2COL_BODY(double) }
 }
 
-/// dx [C, H, W] += the columns of col put back where im2col took them (dx zeroed by the caller).
-/// Threads split the channels: rows of one channel add into the same plane.
+/// dx [N, C, H, W] += the columns of col put back where im2col took them (dx zeroed by the caller).
+/// Threads split (image, channel) pairs: the rows of one channel add into the same plane.
 #define COL2IM_BODY(T)                                                                             \
     T *xs = (T *)dx;                                                                               \
     const T *cs = (const T *)col;                                                                  \
-    ST_FOR(threads, c, g->C, {                                                                     \
+    ST_FOR(threads, task, N * g->C, {                                                              \
+        int64_t n = task / g->C, c = task % g->C;                                                  \
         for (int64_t ki = 0; ki < g->kh; ki++)                                                     \
             for (int64_t kj = 0; kj < g->kw; kj++) {                                               \
-                const T *src = cs + ((c * g->kh + ki) * g->kw + kj) * Ho * Wo;                      \
+                const T *src = cs + ((c * g->kh + ki) * g->kw + kj) * ldcol + n * Ho * Wo;          \
                 int64_t off = kj * g->dw - g->pw, lo, hi;                                          \
                 valid_range(off, g->sw, g->W, Wo, &lo, &hi);                                       \
                 for (int64_t oh = 0; oh < Ho; oh++, src += Wo) {                                   \
                     int64_t ih = oh * g->sh - g->ph + ki * g->dh;                                  \
                     if (ih < 0 || ih >= g->H) continue;                                            \
-                    T *dst = xs + (c * g->H + ih) * g->W;                                          \
+                    T *dst = xs + ((n * g->C + c) * g->H + ih) * g->W;                             \
                     for (int64_t ow = lo; ow < hi; ow++) dst[ow * g->sw + off] += src[ow];          \
                 }                                                                                  \
             }                                                                                      \
     });
 
-void st_col2im(st_dtype dtype, const st_conv_geometry *g, const void *col, void *dx) {
+void st_col2im(st_dtype dtype, const st_conv_geometry *g, int64_t N, const void *col, int64_t ldcol, void *dx) {
     const int64_t Ho = g->Ho, Wo = g->Wo;
-    const int threads = st_threads_for(g->C * g->kh * g->kw * Ho * Wo);
+    const int threads = st_threads_for(N * g->C * g->kh * g->kw * Ho * Wo);
     if (dtype == ST_F32) { COL2IM_BODY(float) } else { COL2IM_BODY(double) }
 }
 
@@ -129,8 +132,38 @@ void st_conv2d_direct(st_dtype dtype, int64_t N, int64_t Cout, const st_conv_geo
             }                                                                                      \
     });
 
+/// The common case (float32, no padding, no dilation): every window lies inside the plane, so the loops
+/// need no bounds checks. Same results as MAXPOOL_BODY (first maximum, NaN wins).
+static void maxpool_inside_f32(int threads, int64_t planes, const st_conv_geometry *g, const float *xs, float *ys,
+                               int64_t *argmax) {
+    ST_FOR(threads, p, planes, {
+        const float *xp = xs + p * g->H * g->W;
+        for (int64_t oh = 0; oh < g->Ho; oh++)
+            for (int64_t ow = 0; ow < g->Wo; ow++) {
+                const int64_t base = oh * g->sh * g->W + ow * g->sw;
+                float best = xp[base];
+                int64_t at = base;
+                for (int64_t i = 0; i < g->kh; i++)
+                    for (int64_t j = 0; j < g->kw; j++) {
+                        const int64_t idx = base + i * g->W + j;
+                        const float v = xp[idx];
+                        // branch-free (selects): on random data a branch here mispredicts half the time
+                        const int take = ((v > best) | (v != v)) & (best == best);
+                        best = take ? v : best;
+                        at = take ? idx : at;
+                    }
+                ys[(p * g->Ho + oh) * g->Wo + ow] = best;
+                argmax[(p * g->Ho + oh) * g->Wo + ow] = at;
+            }
+    });
+}
+
 void st_maxpool2d(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *x, void *y, int64_t *argmax) {
     const int threads = st_threads_for(planes * g->Ho * g->Wo * g->kh * g->kw);
+    if (dtype == ST_F32 && g->ph == 0 && g->pw == 0 && g->dh == 1 && g->dw == 1) {
+        maxpool_inside_f32(threads, planes, g, (const float *)x, (float *)y, argmax);
+        return;
+    }
     if (dtype == ST_F32) { MAXPOOL_BODY(float) } else { MAXPOOL_BODY(double) }
 }
 

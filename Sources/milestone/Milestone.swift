@@ -9,15 +9,15 @@ import CKernels
 @main
 struct Milestone: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Runs a milestone of the curriculum: perceptron, xor, mlp, mlp-manual.")
+        abstract: "Runs a milestone of the curriculum: perceptron, xor, mlp, mlp-manual, cnn.")
 
-    @Argument(help: "perceptron | xor | mlp | mlp-manual")
+    @Argument(help: "perceptron | xor | mlp | mlp-manual | cnn")
     var name: String
 
     @Option(help: "Epochs (perceptron, xor: full-batch steps). Default: per milestone.")
     var epochs: Int?
 
-    @Option(help: "Batch size (mlp). Default 128.")
+    @Option(help: "Batch size (mlp: default 128, cnn: 64).")
     var batchSize: Int?
 
     @Option(help: "Learning rate. Default: per milestone.")
@@ -26,7 +26,7 @@ struct Milestone: ParsableCommand {
     @Option(help: "Seed of the random generator.")
     var seed: UInt64 = 0
 
-    @Option(help: "Data for mlp: fashion (Fashion-MNIST from dataset-fashion-mnist) or tiny (shipped 8x8 digits).")
+    @Option(help: "Data for mlp and cnn: fashion (Fashion-MNIST from dataset-fashion-mnist) or tiny (shipped 8x8 digits).")
     var data: String = "fashion"
 
     @Option(help: "Directory of the Fashion-MNIST IDX files.")
@@ -64,7 +64,8 @@ struct Milestone: ParsableCommand {
         case "xor": result = Milestones.xor(o)
         case "mlp": result = try Milestones.mlp(o)
         case "mlp-manual": result = try Milestones.mlpManual(o)
-        default: throw ValidationError("unknown milestone \(name): perceptron, xor, mlp, mlp-manual")
+        case "cnn": result = try Milestones.cnn(o)
+        default: throw ValidationError("unknown milestone \(name): perceptron, xor, mlp, mlp-manual, cnn")
         }
         let seconds = Date().timeIntervalSince(start)
         if json {

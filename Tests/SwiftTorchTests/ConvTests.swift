@@ -93,6 +93,16 @@ struct ConvTests {
         let x = Tensor(float64: [0, 7, 14, 5, 12, 3, 10, 1, 8, 15, 6, 13, 4, 11, 2, 9], shape: [1, 1, 4, 4])
         let m = maxPool2d(x, kernelSize: 2)
         #expect(m.shape == [1, 1, 2, 2] && m.doubles == [12, 14, 15, 13])
+        // float32 without padding takes the unchecked fast path: same values and argmax routing.
+        let x32 = x.to(.float32)
+        x32.requiresGrad = true
+        let m32 = maxPool2d(x32, kernelSize: 2)
+        #expect(m32.scalars == [12, 14, 15, 13])
+        m32.sum().backward()
+        #expect(x32.grad!.scalars == [0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0])
+        let wide = maxPool2d(Tensor.randn([3, 2, 9, 7], generator: seeded(9)), kernelSize: 3, stride: 2)
+        let wide64 = maxPool2d(Tensor.randn([3, 2, 9, 7], generator: seeded(9)).to(.float64), kernelSize: 3, stride: 2)
+        #expect(wide.doubles == wide64.doubles)
         let padded = maxPool2d(Tensor(float64: [-5, -6, -7, -8], shape: [1, 1, 2, 2]), kernelSize: 2, stride: 1, padding: 1)
         #expect(padded.doubles == [-5, -5, -6, -5, -5, -6, -7, -7, -8]) // padding never wins: −inf
         let withNaN = Tensor([Float](arrayLiteral: 1, .nan, 3, 4), shape: [1, 1, 2, 2])
@@ -123,6 +133,6 @@ struct ConvTests {
         let row = report.entries[0]
         #expect(row.outputShape == [64, 6, 24, 24] && row.parameters == 6 * 25 + 6)
         #expect(row.flops == 2 * 64 * 6 * 24 * 24 * 25 && row.macs == 64 * 6 * 24 * 24 * 25)
-        #expect(row.workspaceBytes == 25 * 24 * 24 * 4 && report.description.contains("workspace"))
+        #expect(row.workspaceBytes == 25 * 24 * 24 * 64 * 4 && report.description.contains("workspace")) // K·N·L floats
     }
 }

@@ -210,7 +210,7 @@ struct TrainingTests {
         #expect(other.model.parameters().map(\.scalars) == before && other.epoch == 0)
     }
 
-    @Test("milestones in short form: perceptron, xor, mlp and mlp-manual on the shipped digits")
+    @Test("milestones in short form: perceptron, xor, mlp, mlp-manual and cnn on the shipped digits")
     func milestones() throws {
         let p = Milestones.perceptron()
         #expect(p.passed && p["accuracy"]! >= 0.95 && Swift.abs(p["untrained_accuracy"]! - 0.5) < 0.1, "\(p.json)")
@@ -224,5 +224,7 @@ struct TrainingTests {
         let manual = try Milestones.mlpManual(o)
         #expect(manual.passed && manual["first_batch_max_relative_gradient_difference"]! < 1e-5, "\(manual.json)")
         #expect(m.json.hasPrefix("{\"milestone\": \"mlp\", \"passed\": true"))
+        let cnn = try Milestones.cnn(o)
+        #expect(cnn.passed && cnn["test_accuracy"]! >= 0.9, "\(cnn.json)")
     }
 }

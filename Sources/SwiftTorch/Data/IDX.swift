@@ -80,6 +80,12 @@ public struct ImageDataset: Dataset {
         return (Float(m), Float(v.squareRoot()))
     }
 
+    /// The same samples with a channel dimension: images [N, 1, H, W] (NCHW, for convolutions).
+    public func withChannelDimension() -> ImageDataset {
+        if images.rank == 4 { return self }
+        return ImageDataset(images: images.unsqueeze(1), labels: labels, classes: classes)
+    }
+
     /// The same samples with pixels mapped to (x − mean) / std.
     public func normalized(mean: Float, std: Float) -> ImageDataset {
         ImageDataset(images: withNoGrad { (images - mean) / std }, labels: labels, classes: classes)

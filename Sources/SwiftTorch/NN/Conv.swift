@@ -3,9 +3,10 @@
 // L = Ho·Wo.
 //   x: [N, C, H, W]   weight: [O, C, kh, kw]   bias: [O]   y: [N, O, Ho, Wo]
 //   Ho = floor((H + 2·ph − dh·(kh − 1) − 1) / sh) + 1 (the same for W; the floor is the classic off-by-one)
-//   per image: col [K, L] = im2col(x_n); y_n [O, L] = W [O, K] · col (+ bias)
-//   backward: dW = Σ_n dY_n · col_nᵀ [O, K];  dcol_n = Wᵀ · dY_n [K, L] → col2im → dX_n;  db = Σ dY over N, Ho, Wo
-//   FLOPs 2·N·O·Ho·Wo·C·kh·kw; workspace: one col of K·L elements (4·K·L bytes in float32)
+//   col [K, N·L] = im2col(x) (the whole batch); yt [O, N·L] = W [O, K] · col (+ bias); y = yt permuted to NCHW
+//   backward: dW = dYt · colᵀ [O, K];  dcol = Wᵀ · dYt [K, N·L] → col2im → dX;  db = Σ dY over N, Ho, Wo
+//   FLOPs 2·N·O·Ho·Wo·C·kh·kw; workspace: col, K·N·L elements (4·K·N·L bytes in float32), recomputed in
+//   backward rather than kept
 import CKernels
 
 /// A pair (height, width) given as one number or two.
@@ -52,44 +53,43 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
         fatalError("Conv2d: x \(x.dtype), weight \(weight.dtype) and bias \(bias.map { "\($0.dtype) \($0.shape)" } ?? "-") must share a floating-point dtype, bias [\(o)]")
     }
     let (ho, wo) = (Int(g.Ho), Int(g.Wo))
-    let k = c * Int(g.kh) * Int(g.kw), l = ho * wo, esize = x.dtype.byteSize
+    let k = c * Int(g.kh) * Int(g.kw), l = ho * wo, nl = n * l
     let xc = withNoGrad { Ledger.hidden { x.contiguous() } }, wc = withNoGrad { Ledger.hidden { weight.contiguous() } }
-    let y = Tensor.empty([n, o, ho, wo], dtype: x.dtype)
-    if let bias { withNoGrad { Ledger.hidden { copyElements(from: bias.reshape(1, o, 1, 1).expand(y.shape), into: y) } } }
-    let col = Tensor.empty([k, l], dtype: x.dtype)                 // col: [K, L], one image at a time
-    if l > 0 && o > 0 {
+    // The whole batch is lowered at once: one GEMM instead of one per image (small per-image GEMMs spend
+    // more time starting threads and packing than multiplying).
+    let col = Tensor.empty([k, nl], dtype: x.dtype)                // col: [K, N·L]
+    let yt = Tensor.empty([o, nl], dtype: x.dtype)                 // yt: [O, N·L]
+    if let bias { withNoGrad { Ledger.hidden { copyElements(from: bias.reshape(o, 1).expand([o, nl]), into: yt) } } }
+    if nl > 0 && o > 0 {
         withExtendedLifetime((xc, wc, col)) {
-            for i in 0..<n {
-                st_im2col(x.dtype.c, &g, xc.data + i * c * x.shape[2] * x.shape[3] * esize, col.data)
-                rawGEMM(x.dtype, transA: false, transB: false, m: o, n: l, k: k, a: wc.data, lda: k, b: col.data, ldb: l,
-                        beta: bias == nil ? 0 : 1, c: y.data + i * o * l * esize, ldc: l)
-            }
+            st_im2col(x.dtype.c, &g, Int64(n), xc.data, col.data, Int64(nl))
+            rawGEMM(x.dtype, transA: false, transB: false, m: o, n: nl, k: k, a: wc.data, lda: k, b: col.data, ldb: nl,
+                    beta: bias == nil ? 0 : 1, c: yt.data, ldc: nl)
         }
     }
+    let y = withNoGrad { Ledger.hidden { yt.reshape(o, n, ho, wo).permute([1, 0, 2, 3]).contiguous() } } // [N, O, Ho, Wo]
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     if needsGrad(inputs) {
         attach(y, "conv2d", inputs) { gy in
             var geo = g
-            let gc = gy.contiguous()                                   // dY: [N, O, Ho, Wo]
+            let gt = gy.permute([1, 0, 2, 3]).contiguous()             // dY as [O, N·L]
             let dx = x.requiresGrad ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
-            let dw = weight.requiresGrad ? Tensor.zeros([o, k], dtype: x.dtype) : nil
-            let buf = Tensor.empty([k, l], dtype: x.dtype)
-            withExtendedLifetime((xc, wc, gc, buf)) {
-                for i in 0..<n where l > 0 {
-                    let gp = gc.data + i * o * l * esize
-                    if let dw {                                         // dW += dY_n · col_nᵀ
-                        st_im2col(x.dtype.c, &geo, xc.data + i * c * x.shape[2] * x.shape[3] * esize, buf.data)
-                        rawGEMM(x.dtype, transA: false, transB: true, m: o, n: k, k: l, a: gp, lda: l, b: buf.data, ldb: l,
-                                beta: 1, c: dw.data, ldc: k)
-                    }
-                    if let dx {                                         // dcol = Wᵀ · dY_n, then col2im
-                        rawGEMM(x.dtype, transA: true, transB: false, m: k, n: l, k: o, a: wc.data, lda: k, b: gp, ldb: l,
-                                beta: 0, c: buf.data, ldc: l)
-                        st_col2im(x.dtype.c, &geo, buf.data, dx.data + i * c * x.shape[2] * x.shape[3] * esize)
-                    }
+            let dw = weight.requiresGrad ? Tensor.empty([o, k], dtype: x.dtype) : nil
+            let buf = Tensor.empty([k, nl], dtype: x.dtype)
+            withExtendedLifetime((xc, wc, gt, buf)) {
+                guard nl > 0 else { _ = dw.map { st_fill($0.dtype.c, Int64($0.count), $0.data, 0) }; return }
+                if let dw {                                             // dW = dY · colᵀ [O, K]
+                    st_im2col(x.dtype.c, &geo, Int64(n), xc.data, buf.data, Int64(nl))
+                    rawGEMM(x.dtype, transA: false, transB: true, m: o, n: k, k: nl, a: gt.data, lda: nl, b: buf.data,
+                            ldb: nl, beta: 0, c: dw.data, ldc: k)
+                }
+                if let dx {                                             // dcol = Wᵀ · dY [K, N·L], then col2im
+                    rawGEMM(x.dtype, transA: true, transB: false, m: k, n: nl, k: o, a: wc.data, lda: k, b: gt.data,
+                            ldb: nl, beta: 0, c: buf.data, ldc: nl)
+                    st_col2im(x.dtype.c, &geo, Int64(n), buf.data, Int64(nl), dx.data)
                 }
             }
-            let db = bias?.requiresGrad == true ? gc.sum(dims: [0, 2, 3]) : nil
+            let db = bias?.requiresGrad == true ? gt.reshape(o, nl).sum(dim: 1) : nil
             return [dx, dw?.reshape(weight.shape)] + (bias == nil ? [] : [db])
         }
     }

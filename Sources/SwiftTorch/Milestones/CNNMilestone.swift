@@ -1,0 +1,43 @@
+// Milestone 4, the CNN (1998): LeNet-5 style on Fashion-MNIST.
+//   x [B, 1, 28, 28] → Conv2d(1, 6, 5, padding 2) → ReLU → MaxPool 2 → [B, 6, 14, 14]
+//   → Conv2d(6, 16, 5) → ReLU → MaxPool 2 → [B, 16, 5, 5] → Flatten [B, 400]
+//   → Linear(400, 120) → ReLU → Linear(120, 84) → ReLU → Linear(84, 10)
+//   parameters 61,706; forward ≈ 0.42 MMAC per image. Target ≥ 90% test accuracy within 10 epochs.
+// On the shipped 8×8 digits a smaller CNN: Conv2d(1, 16, 3, padding 1) → ReLU → MaxPool 2 → [B, 16, 4, 4]
+//   → Flatten → Linear(256, 10); target ≥ 90%.
+import Foundation
+
+extension Milestones {
+    static func lenet(generator g: Generator) -> Sequential {
+        Sequential(Conv2d(1, 6, kernelSize: 5, padding: 2, generator: g), ReLU(), MaxPool2d(2),
+                   Conv2d(6, 16, kernelSize: 5, generator: g), ReLU(), MaxPool2d(2), Flatten(),
+                   Linear(400, 120, generator: g), ReLU(), Linear(120, 84, generator: g), ReLU(), Linear(84, 10, generator: g))
+    }
+
+    static func tinyCNN(generator g: Generator) -> Sequential {
+        Sequential(Conv2d(1, 16, kernelSize: 3, padding: 1, generator: g), ReLU(), MaxPool2d(2), Flatten(),
+                   Linear(256, 10, generator: g))
+    }
+
+    public static func cnn(_ o: MilestoneOptions = MilestoneOptions()) throws -> MilestoneResult {
+        let (rawTrain, rawTest, name) = try imageData(o)
+        let (train, test) = (rawTrain.withChannelDimension(), rawTest.withChannelDimension())
+        let g = Generator(seed: o.seed)
+        let model = name == "digits8x8" ? tinyCNN(generator: g) : lenet(generator: g)
+        let epochs = o.epochs ?? 10, lr = o.lr ?? (name == "digits8x8" ? 0.05 : 0.02)
+        let opt = SGD(model.parameters(), lr: lr, momentum: 0.9)
+        let trainer = Trainer(model: model, optimizer: opt, lossFunction: CrossEntropyLoss(),
+                              scheduler: CosineSchedule(maxLR: lr, minLR: lr / 100, totalEpochs: epochs))
+        trainer.progress.enabled = o.progress
+        let loader = DataLoader(train, batchSize: o.batchSize ?? 64, shuffle: true, generator: g)
+        let history = try trainer.fit(loader, test: DataLoader(test, batchSize: 256), epochs: epochs, csv: o.csv, svg: o.svg)
+        let acc = Double(history.evalAccuracy.last ?? 0)
+        let seconds = history.seconds.sorted()[history.seconds.count / 2]
+        return MilestoneResult(name: "cnn", metrics: [
+            ("test_accuracy", acc), ("best_test_accuracy", Double(history.evalAccuracy.max() ?? 0)),
+            ("test_loss", Double(history.evalLoss.last ?? .nan)), ("train_accuracy", Double(history.trainAccuracy.last ?? 0)),
+            ("epochs", Double(history.trainLoss.count)), ("median_epoch_seconds", seconds),
+            ("parameters", Double(model.parameterCount)),
+        ], target: "\(name): test accuracy >= 0.90" + (name == "digits8x8" ? "" : " within 10 epochs"), passed: acc >= 0.90)
+    }
+}
