@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "SwiftTorch",
+                "SwiftTorch", "CKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/bench"

@@ -20,7 +20,7 @@ struct Bench: ParsableCommand {
             Every kernel is checked against a float64 reference before it is timed; warm-up runs are \
             discarded and the median is reported. Build with -c release: debug timings are meaningless.
             """,
-        subcommands: [MatmulCommand.self, OpsCommand.self, TrainCommand.self],
+        subcommands: [MatmulCommand.self, OpsCommand.self, TrainCommand.self, ConvCommand.self],
         defaultSubcommand: MatmulCommand.self
     )
 }

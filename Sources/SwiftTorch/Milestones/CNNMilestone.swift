@@ -8,7 +8,8 @@
 import Foundation
 
 extension Milestones {
-    static func lenet(generator g: Generator) -> Sequential {
+    /// The LeNet-5 model of the cnn milestone (for benchmarks).
+    public static func lenet(generator g: Generator) -> Sequential {
         Sequential(Conv2d(1, 6, kernelSize: 5, padding: 2, generator: g), ReLU(), MaxPool2d(2),
                    Conv2d(6, 16, kernelSize: 5, generator: g), ReLU(), MaxPool2d(2), Flatten(),
                    Linear(400, 120, generator: g), ReLU(), Linear(120, 84, generator: g), ReLU(), Linear(84, 10, generator: g))

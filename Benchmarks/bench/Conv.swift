@@ -1,0 +1,99 @@
+// `bench conv`: convolution forward speed (im2col + packed SGEMM) on the shapes, against the
+// naive direct convolution, and one training epoch of the LeNet-5 milestone model on Fashion-MNIST.
+//   FLOPs of a convolution: 2·N·O·Ho·Wo·C·k·k. Every result is checked against the direct kernel first.
+import ArgumentParser
+import CKernels
+import Foundation
+import SwiftTorch
+
+struct ConvCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conv",
+        abstract: "Conv2d forward GFLOP/s (im2col + GEMM vs direct) and a LeNet-5 epoch on Fashion-MNIST.")
+
+    @Option(name: .long, help: "Thread counts, comma-separated.")
+    var threads: String = "1"
+
+    @Option(name: .long, help: "Measured runs per shape.")
+    var `repeat`: Int = 10
+
+    @Flag(name: .long, help: "Skip the LeNet epoch.")
+    var noEpoch = false
+
+    @Option(name: .long, help: "Directory of the Fashion-MNIST IDX files.")
+    var data: String = FashionMNIST.defaultDirectory
+
+    struct Shape { let name: String; let n, c, o, k, h, pad: Int }
+    static let shapes = [
+        Shape(name: "lenet_conv1", n: 64, c: 1, o: 6, k: 5, h: 28, pad: 0),
+        Shape(name: "lenet_conv2", n: 64, c: 6, o: 16, k: 5, h: 12, pad: 0),
+        Shape(name: "resnet_3x3", n: 8, c: 64, o: 64, k: 3, h: 56, pad: 1),
+    ]
+
+    func run() throws {
+        for t in threads.split(separator: ",").compactMap({ Int($0) }) {
+            try Kernels.withThreads(t) {
+                for s in ConvCommand.shapes {
+                    let g = Generator(seed: 1)
+                    let x = Tensor.randn([s.n, s.c, s.h, s.h], generator: g)
+                    let w = Tensor.randn([s.o, s.c, s.k, s.k], std: 0.1, generator: g)
+                    let y = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) }
+                    let direct = directConv(x, w, pad: s.pad, outShape: y.shape)
+                    let err = zip(y.scalars, direct.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
+                    if err > 1e-3 { throw ValidationError("\(s.name): im2col differs from the direct kernel by \(err)") }
+                    let ho = y.shape[2], flops = 2.0 * Double(s.n * s.o * ho * ho * s.c * s.k * s.k)
+                    let tIm2col = median { _ = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
+                    let tDirect = median(runs: 3) { _ = directConv(x, w, pad: s.pad, outShape: y.shape) }
+                    print(String(format: "%-12@ %d thr  im2col+GEMM %8.3f ms %7.1f GFLOP/s   direct %8.3f ms %6.1f GFLOP/s   %5.1fx",
+                                 s.name, t, tIm2col * 1e3, flops / tIm2col / 1e9, tDirect * 1e3, flops / tDirect / 1e9,
+                                 tDirect / tIm2col))
+                }
+                if !noEpoch { try lenetEpoch(threads: t) }
+            }
+        }
+    }
+
+    func directConv(_ x: Tensor, _ w: Tensor, pad: Int, outShape: [Int]) -> Tensor {
+        var g = st_conv_geometry(C: Int64(x.shape[1]), H: Int64(x.shape[2]), W: Int64(x.shape[3]), kh: Int64(w.shape[2]),
+                                 kw: Int64(w.shape[3]), sh: 1, sw: 1, ph: Int64(pad), pw: Int64(pad), dh: 1, dw: 1,
+                                 Ho: Int64(outShape[2]), Wo: Int64(outShape[3]))
+        let (xv, wv) = (x.scalars, w.scalars)
+        var out = [Float](repeating: 0, count: outShape.reduce(1, *))
+        xv.withUnsafeBufferPointer { xb in
+            wv.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    st_conv2d_direct(ST_F32, Int64(x.shape[0]), Int64(w.shape[0]), &g, xb.baseAddress, wb.baseAddress, nil,
+                                     yb.baseAddress)
+                }
+            }
+        }
+        return Tensor(out, shape: outShape)
+    }
+
+    /// One training epoch of the LeNet-5 milestone model (batch 64, SGD momentum), data gathering included.
+    func lenetEpoch(threads t: Int) throws {
+        let train = try FashionMNIST.load(directory: data, train: true)
+        let s = train.pixelStatistics
+        let ds = train.normalized(mean: s.mean, std: s.std).withChannelDimension()
+        let g = Generator(seed: 0)
+        let model = Milestones.lenet(generator: g)
+        let trainer = Trainer(model: model, optimizer: SGD(model.parameters(), lr: 0.02, momentum: 0.9),
+                              lossFunction: CrossEntropyLoss())
+        trainer.progress.enabled = false
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let loss = trainer.trainEpoch(DataLoader(ds, batchSize: 64, shuffle: true, generator: g))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+        print(String(format: "lenet_epoch  %d thr  %.2f s per epoch (Fashion-MNIST, batch 64), train loss %.3f", t, seconds, loss))
+    }
+
+    func median(runs: Int? = nil, _ body: () -> Void) -> Double {
+        body()
+        var times: [Double] = []
+        for _ in 0..<(runs ?? `repeat`) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
+        }
+        return Summary(times).median
+    }
+}
