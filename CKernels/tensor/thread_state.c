@@ -8,6 +8,7 @@
 // their inputs' gradFns here instead of recursing.
 #include "../internal/st_internal.h"
 #include "swifttorch_tensor.h"
+#include <pthread.h>
 #include <stdlib.h>
 
 // initial-exec: a plain %fs-relative access instead of a __tls_get_addr call on every op.
@@ -21,6 +22,12 @@ static ST_TLS void **queue = NULL;
 static ST_TLS int64_t queue_len = 0, queue_cap = 0;
 static ST_TLS int draining = 0;
 
+// The queue's buffer is kept between releases; a thread-exit destructor frees it.
+static pthread_key_t queue_key;
+static pthread_once_t queue_key_once = PTHREAD_ONCE_INIT;
+static void free_queue(void *p) { free(p); }
+static void make_queue_key(void) { pthread_key_create(&queue_key, free_queue); }
+
 int st_release_queue_push(void *object) {
     if (queue_len == queue_cap) {
         int64_t cap = queue_cap ? queue_cap * 2 : 256;
@@ -28,6 +35,8 @@ int st_release_queue_push(void *object) {
         if (!grown) return 0;
         queue = grown;
         queue_cap = cap;
+        pthread_once(&queue_key_once, make_queue_key);
+        pthread_setspecific(queue_key, queue);
     }
     queue[queue_len++] = object;
     return 1;
@@ -47,5 +56,6 @@ void st_release_queue_end(void) {
         free(queue);
         queue = NULL;
         queue_cap = 0;
+        pthread_setspecific(queue_key, NULL);
     }
 }
