@@ -49,7 +49,7 @@ static void valid_range(int64_t off, int64_t s, int64_t W, int64_t Wo, int64_t *
             if (ih < 0 || ih >= g->H) { memset(dst, 0, (size_t)Wo * sizeof(T)); continue; }         \
             const T *src = xs + ((n * g->C + c) * g->H + ih) * g->W;                               \
             for (int64_t ow = 0; ow < lo; ow++) dst[ow] = 0;                                        \
-            if (g->sw == 1) memcpy(dst + lo, src + lo + off, (size_t)(hi - lo) * sizeof(T));       \
+            if (g->sw == 1) for (int64_t ow = lo; ow < hi; ow++) dst[ow] = src[ow + off];           \
             else for (int64_t ow = lo; ow < hi; ow++) dst[ow] = src[ow * g->sw + off];              \
             for (int64_t ow = hi; ow < Wo; ow++) dst[ow] = 0;                                       \
         }                                                                                          \

@@ -5,8 +5,8 @@
 //   Ho = floor((H + 2·ph − dh·(kh − 1) − 1) / sh) + 1 (the same for W; the floor is the classic off-by-one)
 //   col [K, N·L] = im2col(x) (the whole batch); yt [O, N·L] = W [O, K] · col (+ bias); y = yt permuted to NCHW
 //   backward: dW = dYt · colᵀ [O, K];  dcol = Wᵀ · dYt [K, N·L] → col2im → dX;  db = Σ dY over N, Ho, Wo
-//   FLOPs 2·N·O·Ho·Wo·C·kh·kw; workspace: col, K·N·L elements (4·K·N·L bytes in float32), recomputed in
-//   backward rather than kept
+//   FLOPs 2·N·O·Ho·Wo·C·kh·kw; workspace: col, K·N·L elements (4·K·N·L bytes in float32), kept for the
+//   backward pass (dW needs it) while the graph lives
 import CKernels
 
 /// A pair (height, width) given as one number or two.
@@ -75,12 +75,11 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
             let gt = gy.permute([1, 0, 2, 3]).contiguous()             // dY as [O, N·L]
             let dx = x.requiresGrad ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
             let dw = weight.requiresGrad ? Tensor.empty([o, k], dtype: x.dtype) : nil
-            let buf = Tensor.empty([k, nl], dtype: x.dtype)
-            withExtendedLifetime((xc, wc, gt, buf)) {
+            let buf = dx == nil ? col : Tensor.empty([k, nl], dtype: x.dtype)   // dcol (only for dX)
+            withExtendedLifetime((wc, gt, buf, col)) {
                 guard nl > 0 else { _ = dw.map { st_fill($0.dtype.c, Int64($0.count), $0.data, 0) }; return }
-                if let dw {                                             // dW = dY · colᵀ [O, K]
-                    st_im2col(x.dtype.c, &geo, Int64(n), xc.data, buf.data, Int64(nl))
-                    rawGEMM(x.dtype, transA: false, transB: true, m: o, n: k, k: nl, a: gt.data, lda: nl, b: buf.data,
+                if let dw {                                             // dW = dY · colᵀ [O, K] (col kept from forward)
+                    rawGEMM(x.dtype, transA: false, transB: true, m: o, n: k, k: nl, a: gt.data, lda: nl, b: col.data,
                             ldb: nl, beta: 0, c: dw.data, ldc: k)
                 }
                 if let dx {                                             // dcol = Wᵀ · dY [K, N·L], then col2im
