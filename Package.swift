@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "milestone",
             dependencies: [
-                "SwiftTorch", "CKernels",
+                "SwiftTorch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/milestone"

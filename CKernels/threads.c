@@ -22,26 +22,3 @@ int st_get_num_threads(void) {
 }
 
 void st_set_num_threads(int n) { atomic_store(&st_thread_override, n > 0 ? n : 0); }
-
-#if defined(__x86_64__)
-#include <xmmintrin.h>
-#endif
-
-/// Sets or clears flush-to-zero and denormals-are-zero on this thread's SSE/AVX unit.
-static void set_ftz(int on) {
-#if defined(__x86_64__)
-    unsigned csr = _mm_getcsr();
-    _mm_setcsr(on ? (csr | 0x8040u) : (csr & ~0x8040u));
-#else
-    (void)on;
-#endif
-}
-
-void st_set_flush_denormals(int on) {
-    set_ftz(on);
-#ifdef ST_HAVE_OPENMP
-    const int n = omp_get_max_threads() > st_get_num_threads() ? omp_get_max_threads() : st_get_num_threads();
-#pragma omp parallel num_threads(n)
-    set_ftz(on);
-#endif
-}

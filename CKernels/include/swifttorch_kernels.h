@@ -80,9 +80,6 @@ int st_openmp_enabled(void);
 int st_get_num_threads(void);
 /// n <= 0 restores the default.
 void st_set_num_threads(int n);
-/// Flush denormal results and inputs to zero (1) or not (0, the IEEE default) on the calling thread and
-/// the OpenMP worker threads.
-void st_set_flush_denormals(int on);
 
 // ---------------------------------------------------------------- caches and blocking
 typedef struct {

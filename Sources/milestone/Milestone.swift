@@ -4,7 +4,6 @@
 import ArgumentParser
 import Foundation
 import SwiftTorch
-import CKernels
 
 @main
 struct Milestone: ParsableCommand {
@@ -46,7 +45,6 @@ struct Milestone: ParsableCommand {
 
     func run() throws {
         if let threads { Kernels.threads = threads }
-        if ProcessInfo.processInfo.environment["XFTZ"] != nil { st_set_flush_denormals(1) }
         var o = MilestoneOptions()
         o.epochs = epochs
         o.batchSize = batchSize
