@@ -1,4 +1,4 @@
-// Data files read in C: IDX (MNIST format), raw or gzip. See data/idx.c.
+// Data files read in C: IDX (MNIST format), raw or gzip (data/idx.c); CIFAR-10 binary batches (data/cifar.c).
 #ifndef SWIFTTORCH_DATA_H
 #define SWIFTTORCH_DATA_H
 
@@ -25,5 +25,11 @@ st_status st_idx_read_i64(st_idx_file *f, int64_t *out);
 /// 1 when nothing follows the data (a longer file is malformed).
 int st_idx_at_end(st_idx_file *f);
 void st_idx_close(st_idx_file *f);
+
+/// Records of a CIFAR-10 binary batch (1 label byte + 3,072 pixel bytes each): fails unless the file is a
+/// whole number of records, at most max_records (data/cifar.c).
+st_status st_cifar_count(const char *path, int64_t max_records, int64_t *records);
+/// Reads `records` records: images [records, 3, 32, 32] as byte · scale, labels [records] (0...9, checked).
+st_status st_cifar_read(const char *path, int64_t records, float scale, float *images, int64_t *labels);
 
 #endif

@@ -166,4 +166,76 @@ struct DataTests {
         let train = try FashionMNIST.load(train: true)
         #expect(train.images.shape == [60_000, 28, 28])
     }
+
+    @Test("CIFAR-10 binary batches: records of a label byte and 3,072 channel-major pixels; malformed files throw")
+    func cifar10() throws {
+        let dir = temporaryDirectory("cifar")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func record(_ label: UInt8, _ seed: Int) -> [UInt8] { [label] + (0..<3072).map { UInt8(($0 * 7 + seed) % 256) } }
+        for b in 1...5 { try Data(record(UInt8(b), b) + record(9, 10 + b)).write(to: dir.appendingPathComponent("data_batch_\(b).bin")) }
+        try Data(record(3, 99)).write(to: dir.appendingPathComponent("test_batch.bin"))
+        let train = try CIFAR10.load(directory: dir.path, train: true), test = try CIFAR10.load(directory: dir.path, train: false)
+        #expect(train.images.shape == [10, 3, 32, 32] && train.labels.integers == [1, 9, 2, 9, 3, 9, 4, 9, 5, 9])
+        #expect(test.images.shape == [1, 3, 32, 32] && test.labels.integers == [3])
+        // Pixel 0 of the green plane of image 0 is byte 1 + 1024 of the record.
+        expectClose(train.images[0, 1, 0, 0], [Double(Float((1024 * 7 + 1) % 256) * (1 / Float(255)))], .float32)
+        try Data(record(1, 1).dropLast()).write(to: dir.appendingPathComponent("test_batch.bin"))
+        #expect(throws: DatasetError.invalidFile(format: "CIFAR-10", name: "test_batch.bin",
+                                                 reason: "size 3072 is not a whole number of 3073-byte records")) {
+            try CIFAR10.load(directory: dir.path, train: false)
+        }
+        try Data(record(10, 1)).write(to: dir.appendingPathComponent("test_batch.bin"))
+        #expect(throws: DatasetError.self) { try CIFAR10.load(directory: dir.path, train: false) }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("data_batch_4.bin"))
+        #expect(throws: DatasetError.filesNotFound(directory: dir.path, expected: (1...5).map { "data_batch_\($0).bin" })) {
+            try CIFAR10.load(directory: dir.path, train: true)
+        }
+    }
+
+    @Test("transforms: horizontal flip, random crop of the zero-padded image, composition, transformed batches")
+    func transforms() {
+        let image = Tensor.arange(0, 20).reshape(1, 4, 5)   // [C, H, W]
+        #expect(RandomHorizontalFlip(p: 1, generator: seeded(1))(image).scalars
+                == [4, 3, 2, 1, 0, 9, 8, 7, 6, 5, 14, 13, 12, 11, 10, 19, 18, 17, 16, 15])
+        #expect(RandomHorizontalFlip(p: 0, generator: seeded(1))(image).scalars == image.scalars)
+        // A crop is some 4x5 window of the image padded by 1 with zeros.
+        var padded = [[Float]](repeating: [Float](repeating: 0, count: 7), count: 6)
+        for r in 1...4 {
+            for c in 1...5 { padded[r][c] = Float((r - 1) * 5 + c - 1) }
+        }
+        let crop = RandomCrop(size: Pair2D(4, 5), padding: 1, generator: seeded(2))
+        var offsets = Set<[Int]>()
+        for _ in 0..<40 {
+            let out = crop(image)
+            #expect(out.shape == [1, 4, 5])
+            let v = out.scalars
+            var match: [Int]? = nil
+            for t in 0...2 {
+                for l in 0...2 {
+                    var same = true
+                    for r in 0..<4 {
+                        for c in 0..<5 where v[r * 5 + c] != padded[t + r][l + c] { same = false }
+                    }
+                    if same { match = [t, l] }
+                }
+            }
+            #expect(match != nil)
+            if let match { offsets.insert(match) }
+        }
+        #expect(offsets.count > 3) // the offset really varies
+        let flipCrop = Compose([RandomCrop(size: Pair2D(4, 5), padding: 0, generator: seeded(3)), RandomHorizontalFlip(p: 1, generator: seeded(4))])
+        #expect(flipCrop(image).scalars == RandomHorizontalFlip(p: 1, generator: seeded(4))(image).scalars)
+        let ds = TransformedDataset(TensorDataset(Tensor.zeros([6, 1, 4, 5]) + 1, Tensor(integers: Array(0..<6))),
+                                    transform: RandomCrop(size: Pair2D(4, 5), padding: 2, generator: seeded(5)))
+        let batch = Array(DataLoader(ds, batchSize: 4))[0]
+        #expect(batch.input.shape == [4, 1, 4, 5] && batch.target.integers == [0, 1, 2, 3])
+    }
+
+    @Test("synthetic sequence reversal: y is each row of x reversed, tokens in the vocabulary")
+    func sequenceReversal() {
+        let (x, y) = SyntheticData.sequenceReversal(count: 5, length: 6, vocabulary: 7, generator: seeded(6))
+        #expect(x.shape == [5, 6] && y.shape == [5, 6] && x.integers.allSatisfy { (0..<7).contains($0) })
+        let xv = x.integers, yv = y.integers
+        #expect((0..<5).allSatisfy { r in Array(xv[(r * 6)..<(r * 6 + 6)].reversed()) == Array(yv[(r * 6)..<(r * 6 + 6)]) })
+    }
 }

@@ -3,6 +3,7 @@
 //   linearlySeparable: x [N, 2] uniform in [-1, 1]², y = 1 above the line x1 = 0.5·x0 + 0.1 (points
 //                      closer than `margin` to it are pushed away, so a separating line exists)
 //   blobs:             centers [C, F] = randn·3; x = randn + center of a uniform label; y [N]
+//   sequenceReversal:  x [N, T] random tokens, y [N, T] each row reversed
 // Labels are int64 class indices.
 import CKernels
 
@@ -32,6 +33,19 @@ public enum SyntheticData {
         let labels = Tensor(integers: (0..<count).map { _ in Int.random(in: 0..<classes, using: &rng) })
         let x = Tensor.randn([count, features], generator: generator) + centers.indexSelect(dim: 0, index: labels)
         return (x, labels)
+    }
+}
+
+extension SyntheticData {
+    /// Sequence reversal: x [count, length] random tokens in 0..<vocabulary, y [count, length] = x reversed
+    /// along each row (the transformer milestone's task).
+    public static func sequenceReversal(count: Int = 1024, length: Int = 8, vocabulary: Int = 10,
+                                        generator: Generator) -> (x: Tensor, y: Tensor) {
+        precondition(count >= 0 && length > 0 && vocabulary > 0, "sequenceReversal: count >= 0, length and vocabulary > 0")
+        var rng = generator.makeRNG()
+        let tokens = (0..<count * length).map { _ in Int.random(in: 0..<vocabulary, using: &rng) }
+        let reversed = (0..<count).flatMap { r in tokens[(r * length)..<((r + 1) * length)].reversed() }
+        return (Tensor(integers: tokens, shape: [count, length]), Tensor(integers: reversed, shape: [count, length]))
     }
 }
 
