@@ -75,9 +75,7 @@ public struct ImageDataset: Dataset {
 
     /// Mean and standard deviation of all pixels (to normalize a test set with its training set's).
     public var pixelStatistics: (mean: Float, std: Float) {
-        let m = images.mean().itemDouble()
-        let v = withNoGrad { (images - Float(m)).square().mean().itemDouble() }
-        return (Float(m), Float(v.squareRoot()))
+        withNoGrad { (images.mean().item(), images.variance(correction: 0).item().squareRoot()) }
     }
 
     /// The same samples with a channel dimension: images [N, 1, H, W] (NCHW, for convolutions).
@@ -98,8 +96,7 @@ public struct ImageDataset: Dataset {
 
     /// Loads `<prefix>-images-idx3-ubyte[.gz]` and `<prefix>-labels-idx1-ubyte[.gz]` from a directory
     /// (prefix "train" or "t10k"). With `normalize`, pixels become (x − mean) / std.
-    public init(directory: String, train: Bool, classes: Int = 10, normalize: (mean: Float, std: Float)? = nil,
-                format: String = "IDX") throws {
+    public init(directory: String, train: Bool, classes: Int = 10, normalize: (mean: Float, std: Float)? = nil) throws {
         let prefix = train ? "train" : "t10k"
         let names = ["\(prefix)-images-idx3-ubyte", "\(prefix)-labels-idx1-ubyte"]
         let paths = names.map { name -> String? in
@@ -113,16 +110,16 @@ public struct ImageDataset: Dataset {
         let labels = try IDX.readInt(labelPath)
         let imageName = (imagePath as NSString).lastPathComponent, labelName = (labelPath as NSString).lastPathComponent
         if images.rank != 3 {
-            throw DatasetError.invalidFile(format: format, name: imageName, reason: "expected 3 dimensions [N, H, W], got \(images.shape)")
+            throw DatasetError.invalidFile(format: "IDX", name: imageName, reason: "expected 3 dimensions [N, H, W], got \(images.shape)")
         }
         if labels.rank != 1 || labels.shape[0] != images.shape[0] {
-            throw DatasetError.invalidFile(format: format, name: labelName,
+            throw DatasetError.invalidFile(format: "IDX", name: labelName,
                                            reason: "\(labels.shape) labels for \(images.shape[0]) images")
         }
         if labels.count > 0 {
             let (lo, hi) = (labels.min().integers[0], labels.max().integers[0])
             if lo < 0 || hi >= classes {
-                throw DatasetError.invalidFile(format: format, name: labelName, reason: "labels \(lo)...\(hi) outside 0..<\(classes)")
+                throw DatasetError.invalidFile(format: "IDX", name: labelName, reason: "labels \(lo)...\(hi) outside 0..<\(classes)")
             }
         }
         if let n = normalize { images = withNoGrad { (images - n.mean) / n.std } }

@@ -118,6 +118,10 @@ public enum Ledger {
         return body()
     }
 
+    /// An op's internal step that is neither differentiated nor listed (a layout copy, a bias broadcast):
+    /// `hidden` without recording a graph either.
+    static func internalStep<R>(_ body: () -> R) -> R { withNoGrad { hidden(body) } }
+
     /// Runs a composite op: its inner ops are not listed; one row is recorded for the whole.
     /// FLOPs are 2·macs when macs > 0, else one per output element.
     static func composite(_ op: String, _ inputs: @autoclosure () -> [Tensor], params: [Tensor]? = nil, macs: Int = 0,

@@ -25,20 +25,9 @@ extension Milestones {
         let (train, test) = (rawTrain.withChannelDimension(), rawTest.withChannelDimension())
         let g = Generator(seed: o.seed)
         let model = name == "digits8x8" ? tinyCNN(generator: g) : lenet(generator: g)
-        let epochs = o.epochs ?? 10, lr = o.lr ?? (name == "digits8x8" ? 0.05 : 0.02)
-        let opt = SGD(model.parameters(), lr: lr, momentum: 0.9)
-        let trainer = Trainer(model: model, optimizer: opt, lossFunction: CrossEntropyLoss(),
-                              scheduler: CosineSchedule(maxLR: lr, minLR: lr / 100, totalEpochs: epochs))
-        trainer.progress.enabled = o.progress
-        let loader = DataLoader(train, batchSize: o.batchSize ?? 64, shuffle: true, generator: g)
-        let history = try trainer.fit(loader, test: DataLoader(test, batchSize: 256), epochs: epochs, csv: o.csv, svg: o.svg)
-        let acc = Double(history.evalAccuracy.last ?? 0)
-        let seconds = history.seconds.sorted()[history.seconds.count / 2]
-        return MilestoneResult(name: "cnn", metrics: [
-            ("test_accuracy", acc), ("best_test_accuracy", Double(history.evalAccuracy.max() ?? 0)),
-            ("test_loss", Double(history.evalLoss.last ?? .nan)), ("train_accuracy", Double(history.trainAccuracy.last ?? 0)),
-            ("epochs", Double(history.trainLoss.count)), ("median_epoch_seconds", seconds),
-            ("parameters", Double(model.parameterCount)),
-        ], target: "\(name): test accuracy >= 0.90" + (name == "digits8x8" ? "" : " within 10 epochs"), passed: acc >= 0.90)
+        let tiny = name == "digits8x8"
+        return try trainClassifier("cnn", model: model, train: train, test: test, options: o, generator: g,
+                                   defaultLR: tiny ? 0.05 : 0.02, defaultBatch: 64, evalBatch: 256,
+                                   target: "\(name): test accuracy >= 0.90" + (tiny ? "" : " within 10 epochs"), goal: 0.90)
     }
 }

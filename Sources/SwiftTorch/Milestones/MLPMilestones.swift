@@ -38,24 +38,33 @@ extension Milestones {
         let g = Generator(seed: o.seed)
         let inputs = train.images.shape[1] * train.images.shape[2]
         let model = mlpModel(inputs: inputs, generator: g)
-        let epochs = o.epochs ?? 10, lr = o.lr ?? 0.05
+        let (words, goal) = target(name)
+        return try trainClassifier("mlp", model: model, train: train, test: test, options: o, generator: g,
+                                   defaultLR: 0.05, defaultBatch: 128, evalBatch: 1000, target: "\(name): \(words)", goal: goal)
+    }
+
+    /// Trains `model` with SGD (momentum 0.9) and a cosine decay to 1% of the rate by the last epoch (the
+    /// last epochs refine instead of bouncing), evaluating after each epoch; the result of the mlp and cnn
+    /// milestones.
+    static func trainClassifier(_ milestone: String, model: Sequential, train: ImageDataset, test: ImageDataset,
+                                options o: MilestoneOptions, generator g: Generator, defaultLR: Double, defaultBatch: Int,
+                                evalBatch: Int, target: String, goal: Double) throws -> MilestoneResult {
+        let epochs = o.epochs ?? 10, lr = o.lr ?? defaultLR
         let opt = SGD(model.parameters(), lr: lr, momentum: 0.9)
-        // Cosine decay to 1% of the rate by the last epoch: the last epochs refine instead of bouncing.
         let schedule = CosineSchedule(maxLR: lr, minLR: lr / 100, totalEpochs: epochs)
         let trainer = Trainer(model: model, optimizer: opt, lossFunction: CrossEntropyLoss(), scheduler: schedule)
         trainer.progress.enabled = o.progress
-        let loader = DataLoader(train, batchSize: o.batchSize ?? 128, shuffle: true, generator: g)
-        let history = try trainer.fit(loader, test: DataLoader(test, batchSize: 1000), epochs: epochs,
+        let loader = DataLoader(train, batchSize: o.batchSize ?? defaultBatch, shuffle: true, generator: g)
+        let history = try trainer.fit(loader, test: DataLoader(test, batchSize: evalBatch), epochs: epochs,
                                       csv: o.csv, svg: o.svg)
-        let (words, goal) = target(name)
         let acc = Double(history.evalAccuracy.last ?? 0)
         let seconds = history.seconds.sorted()[history.seconds.count / 2]
-        return MilestoneResult(name: "mlp", metrics: [
+        return MilestoneResult(name: milestone, metrics: [
             ("test_accuracy", acc), ("best_test_accuracy", Double(history.evalAccuracy.max() ?? 0)),
             ("test_loss", Double(history.evalLoss.last ?? .nan)), ("train_loss", Double(history.trainLoss.last ?? .nan)),
             ("train_accuracy", Double(history.trainAccuracy.last ?? 0)), ("epochs", Double(history.trainLoss.count)),
             ("median_epoch_seconds", seconds), ("parameters", Double(model.parameterCount)),
-        ], target: "\(name): \(words)", passed: acc >= goal)
+        ], target: target, passed: acc >= goal)
     }
 
     /// The two-layer network's gradients written out by hand (no autograd), for a batch.

@@ -46,6 +46,6 @@ func accuracy(_ model: any Layer, _ x: Tensor, _ y: Tensor) -> Double {
     model.eval()
     defer { model.train() }
     let out = withNoGrad { model(x) }
-    let predicted: [Int] = out.shape.last == 1 ? out.scalars.map { $0 > 0 ? 1 : 0 } : out.argmax(dim: -1).integers
-    return Double(zip(predicted, y.integers).filter { $0 == $1 }.count) / Double(y.count)
+    if out.shape.last != 1 { return Double(Trainer.correctCount(out, y)) / Double(y.count) }
+    return Double(zip(out.scalars.map { $0 > 0 ? 1 : 0 }, y.integers).filter { $0 == $1 }.count) / Double(y.count)
 }

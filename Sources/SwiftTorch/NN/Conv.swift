@@ -54,12 +54,12 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
     }
     let (ho, wo) = (Int(g.Ho), Int(g.Wo))
     let k = c * Int(g.kh) * Int(g.kw), l = ho * wo, nl = n * l
-    let xc = withNoGrad { Ledger.hidden { x.contiguous() } }, wc = withNoGrad { Ledger.hidden { weight.contiguous() } }
+    let xc = Ledger.internalStep { x.contiguous() }, wc = Ledger.internalStep { weight.contiguous() }
     // The whole batch is lowered at once: one GEMM instead of one per image (small per-image GEMMs spend
     // more time starting threads and packing than multiplying).
     let col = Tensor.empty([k, nl], dtype: x.dtype)                // col: [K, N·L]
     let yt = Tensor.empty([o, nl], dtype: x.dtype)                 // yt: [O, N·L]
-    if let bias { withNoGrad { Ledger.hidden { copyElements(from: bias.reshape(o, 1).expand([o, nl]), into: yt) } } }
+    if let bias { Ledger.internalStep { copyElements(from: bias.reshape(o, 1).expand([o, nl]), into: yt) } }
     if nl > 0 && o > 0 {
         withExtendedLifetime((xc, wc, col)) {
             st_im2col(x.dtype.c, &g, Int64(n), xc.data, col.data, Int64(nl))
@@ -67,7 +67,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
                     beta: bias == nil ? 0 : 1, c: yt.data, ldc: nl)
         }
     }
-    let y = withNoGrad { Ledger.hidden { yt.reshape(o, n, ho, wo).permute([1, 0, 2, 3]).contiguous() } } // [N, O, Ho, Wo]
+    let y = Ledger.internalStep { yt.reshape(o, n, ho, wo).permute([1, 0, 2, 3]).contiguous() } // [N, O, Ho, Wo]
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     if needsGrad(inputs) {
         attach(y, "conv2d", inputs) { gy in

@@ -11,7 +11,7 @@ public func maxPool2d(_ x: Tensor, kernelSize: Pair2D, stride: Pair2D? = nil, pa
         fatalError("MaxPool2d: padding \(padding) must be at most half the kernel size \(kernelSize)")
     }
     let planes = x.shape[0] * x.shape[1]
-    let xc = withNoGrad { Ledger.hidden { x.contiguous() } }
+    let xc = Ledger.internalStep { x.contiguous() }
     let y = Tensor.empty([x.shape[0], x.shape[1], Int(g.Ho), Int(g.Wo)], dtype: x.dtype)
     let argmax = Tensor.empty(y.shape, dtype: .int64)
     withExtendedLifetime(xc) {
@@ -35,7 +35,7 @@ public func maxPool2d(_ x: Tensor, kernelSize: Pair2D, stride: Pair2D? = nil, pa
 public func avgPool2d(_ x: Tensor, kernelSize: Pair2D, stride: Pair2D? = nil, padding: Pair2D = 0) -> Tensor {
     var g = windowGeometry("AvgPool2d", x, kernel: kernelSize, stride: stride ?? kernelSize, padding: padding, dilation: 1)
     let planes = x.shape[0] * x.shape[1]
-    let xc = withNoGrad { Ledger.hidden { x.contiguous() } }
+    let xc = Ledger.internalStep { x.contiguous() }
     let y = Tensor.empty([x.shape[0], x.shape[1], Int(g.Ho), Int(g.Wo)], dtype: x.dtype)
     withExtendedLifetime(xc) { st_avgpool2d(x.dtype.c, Int64(planes), &g, xc.data, y.data) }
     if needsGrad(x) {

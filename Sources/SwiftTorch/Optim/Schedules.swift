@@ -57,8 +57,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float = 1.0) -> Float 
     }
     let norm = total.squareRoot()
     if norm > Double(maxNorm) && norm > 0 {
-        let scale = Double(maxNorm) / norm
-        withNoGrad { for p in parameters { p.grad = p.grad?.mulScalar(scale) } }
+        scaleGradients(parameters, by: Double(maxNorm) / norm)
     }
     return Float(norm)
 }

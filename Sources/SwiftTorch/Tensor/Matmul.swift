@@ -145,9 +145,9 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     }
     // One node: the bias is written into the output first and the GEMM adds x·W to it (beta = 1), so
     // neither the forward nor the graph has a separate broadcast add.
-    let x2 = withNoGrad { Ledger.hidden { x.reshape([rows, k]) } }   // x2: [B, D_in] (a view when contiguous)
+    let x2 = Ledger.internalStep { x.reshape([rows, k]) }   // x2: [B, D_in] (a view when contiguous)
     let y2 = Tensor.empty([rows, n], dtype: x.dtype)                  // y2: [B, D_out]
-    if let bias { withNoGrad { Ledger.hidden { copyElements(from: bias.expand([rows, n]), into: y2) } } }
+    if let bias { Ledger.internalStep { copyElements(from: bias.expand([rows, n]), into: y2) } }
     if rows > 0 && n > 0 {
         _ = batchedGEMM(x2, weight, batch: [], m: rows, n: n, k: k, into: y2, beta: bias == nil ? 0 : 1)
     }

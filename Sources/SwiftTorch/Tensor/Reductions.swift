@@ -25,7 +25,7 @@ extension Tensor {
             I = shape[(dims.last! + 1)...].reduce(1, *)
         } else {
             let kept = (0..<rank).filter { !dims.contains($0) }
-            src = withNoGrad { Ledger.hidden { permute(kept + dims).contiguous() } }
+            src = Ledger.internalStep { permute(kept + dims).contiguous() }
             O = kept.reduce(1) { $0 * shape[$1] }
             R = reduced
         }

@@ -18,11 +18,11 @@ extension Tensor {
         } else {
             // Move `dim` last, run the row kernel, move it back.
             let last = rank - 1
-            let moved = withNoGrad { Ledger.hidden { (d == last ? self : transpose(d, last)).contiguous() } }
+            let moved = Ledger.internalStep { (d == last ? self : transpose(d, last)).contiguous() }
             let cols = shape[d], rows = cols == 0 ? 0 : scalarCount / cols
             let y = Tensor.empty(moved.shape, dtype: dtype)
             withExtendedLifetime(moved) { st_softmax(dtype.c, log ? 1 : 0, Int64(rows), Int64(cols), moved.data, y.data) }
-            out = d == last ? y : withNoGrad { Ledger.hidden { y.transpose(d, last).contiguous() } }
+            out = d == last ? y : Ledger.internalStep { y.transpose(d, last).contiguous() }
         }
         if needsGrad(self) {
             attach(out, name, [self]) { g, out in

@@ -114,10 +114,11 @@ public final class Trainer {
                 line += String(format: "; test loss %.4f, accuracy %.2f%%", l, 100 * a)
             }
             progress.epochDone(line + String(format: " (%.2f s)", seconds))
-            for (url, text) in [(csv, history.csv()), (svg, history.svg())] {
+            let h = history
+            for (url, render) in [(csv, { h.csv() }), (svg, { h.svg() })] as [(URL?, () -> String)] {
                 guard let url else { continue }
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try text.write(to: url, atomically: true, encoding: .utf8)
+                try render().write(to: url, atomically: true, encoding: .utf8)
             }
         }
         return history
