@@ -42,8 +42,8 @@ struct ConvCommand: ParsableCommand {
                     let err = zip(y.scalars, direct.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
                     if err > 1e-3 { throw ValidationError("\(s.name): im2col differs from the direct kernel by \(err)") }
                     let ho = y.shape[2], flops = 2.0 * Double(s.n * s.o * ho * ho * s.c * s.k * s.k)
-                    let tIm2col = median { _ = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
-                    let tDirect = median(runs: 3) { _ = directConv(x, w, pad: s.pad, outShape: y.shape) }
+                    let tIm2col = medianSeconds(warmup: 1, runs: `repeat`) { _ = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
+                    let tDirect = medianSeconds(warmup: 1, runs: 3) { _ = directConv(x, w, pad: s.pad, outShape: y.shape) }
                     print(String(format: "%-12@ %d thr  im2col+GEMM %8.3f ms %7.1f GFLOP/s   direct %8.3f ms %6.1f GFLOP/s   %5.1fx",
                                  s.name, t, tIm2col * 1e3, flops / tIm2col / 1e9, tDirect * 1e3, flops / tDirect / 1e9,
                                  tDirect / tIm2col))
@@ -80,20 +80,8 @@ struct ConvCommand: ParsableCommand {
         let trainer = Trainer(model: model, optimizer: SGD(model.parameters(), lr: 0.02, momentum: 0.9),
                               lossFunction: CrossEntropyLoss())
         trainer.progress.enabled = false
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        let loss = trainer.trainEpoch(DataLoader(ds, batchSize: 64, shuffle: true, generator: g))
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+        var loss: Float = 0
+        let seconds = elapsedSeconds { loss = trainer.trainEpoch(DataLoader(ds, batchSize: 64, shuffle: true, generator: g)) }
         print(String(format: "lenet_epoch  %d thr  %.2f s per epoch (Fashion-MNIST, batch 64), train loss %.3f", t, seconds, loss))
-    }
-
-    func median(runs: Int? = nil, _ body: () -> Void) -> Double {
-        body()
-        var times: [Double] = []
-        for _ in 0..<(runs ?? `repeat`) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
-        }
-        return Summary(times).median
     }
 }

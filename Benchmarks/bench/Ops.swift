@@ -77,30 +77,14 @@ struct OpsCommand: ParsableCommand {
     }
 
     /// Median seconds of `repeat` runs after `warmup` discarded runs.
-    func time(_ body: () -> Void) -> Double {
-        for _ in 0..<warmup { body() }
-        var times: [Double] = []
-        for _ in 0..<`repeat` {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
-        }
-        return Summary(times).median
-    }
+    func time(_ body: () -> Void) -> Double { medianSeconds(warmup: warmup, runs: `repeat`, body) }
 
     /// Per-call seconds of a tiny add and a tiny forward+backward: median over rounds of many calls.
     func measureOverhead() -> (add: Double, backward: Double) {
         let a = Tensor([1, 2, 3, 4]), b = Tensor([5, 6, 7, 8])
         let ga = Tensor([1, 2, 3, 4], requiresGrad: true), gb = Tensor([5, 6, 7, 8], requiresGrad: true)
         func perCall(_ n: Int, _ body: () -> Void) -> Double {
-            for _ in 0..<n / 10 { body() }
-            var rounds: [Double] = []
-            for _ in 0..<max(`repeat`, 5) {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<n { body() }
-                rounds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9 / Double(n))
-            }
-            return Summary(rounds).median
+            medianSecondsPerCall(calls: n, rounds: max(`repeat`, 5), warmupCalls: n / 10, body)
         }
         let add = perCall(100_000) { _ = a + b }
         let backward = perCall(20_000) {

@@ -48,11 +48,7 @@ struct TrainCommand: ParsableCommand {
                 let loader = DataLoader(dataset, batchSize: 128, shuffle: true, generator: g)
                 var seconds: [Double] = []
                 var loss: Float = 0
-                for _ in 0..<max(epochs, 2) {
-                    let t0 = DispatchTime.now().uptimeNanoseconds
-                    loss = trainer.trainEpoch(loader)
-                    seconds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
-                }
+                for _ in 0..<max(epochs, 2) { seconds.append(elapsedSeconds { loss = trainer.trainEpoch(loader) }) }
                 let median = Summary(Array(seconds.dropFirst())).median
                 var fields: [String: Any] = ["kernel": "mlp_epoch", "threads": t, "seconds": median,
                                              "gflops": 48.8 / median, "train_loss": Double(loss)]
@@ -81,14 +77,7 @@ struct TrainCommand: ParsableCommand {
                 loss(model(x), y).backward()
                 opt.step()
             }
-            for _ in 0..<200 { step() }
-            var rounds: [Double] = []
-            for _ in 0..<15 {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<500 { step() }
-                rounds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9 / 500)
-            }
-            return Summary(rounds).median
+            return medianSecondsPerCall(calls: 500, rounds: 15, warmupCalls: 200, step)
         }
     }
 

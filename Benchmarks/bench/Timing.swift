@@ -1,0 +1,23 @@
+// Wall-clock timing shared by the bench subcommands: one call, the median of repeated calls after
+// discarded warm-ups, and the median per-call time of rounds of many short calls.
+import Foundation
+
+/// Seconds `body` takes, once.
+func elapsedSeconds(_ body: () -> Void) -> Double {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+}
+
+/// Median seconds of `runs` calls of `body` after `warmup` discarded calls.
+func medianSeconds(warmup: Int, runs: Int, _ body: () -> Void) -> Double {
+    for _ in 0..<warmup { body() }
+    return Summary((0..<runs).map { _ in elapsedSeconds(body) }).median
+}
+
+/// Median seconds per call over `rounds` rounds of `calls` calls each (after `warmupCalls` discarded calls):
+/// for operations too short to time one by one.
+func medianSecondsPerCall(calls: Int, rounds: Int, warmupCalls: Int, _ body: () -> Void) -> Double {
+    for _ in 0..<warmupCalls { body() }
+    return Summary((0..<rounds).map { _ in elapsedSeconds { for _ in 0..<calls { body() } } / Double(calls) }).median
+}
