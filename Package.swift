@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "SwiftTorch", targets: ["SwiftTorch"]),
         // A shared library exporting cblas_sgemm and the Fortran sgemm_ entry point.
         .library(name: "SwiftTorchBLAS", type: .dynamic, targets: ["CKernels"]),
+        .library(name: "Roofline", targets: ["Roofline"]),
         .executable(name: "bench", targets: ["bench"]),
         .executable(name: "milestone", targets: ["milestone"]),
     ],
@@ -48,10 +49,17 @@ let package = Package(
             path: "Sources/SwiftTorch",
             resources: [.copy("Resources/digits8x8")]
         ),
+        // Measured machine ceilings and the roofline model; sits on top of the library.
+        .target(
+            name: "Roofline",
+            dependencies: ["SwiftTorch", "CKernels"],
+            path: "Roofline",
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "bench",
             dependencies: [
-                "SwiftTorch", "CKernels",
+                "SwiftTorch", "CKernels", "Roofline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/bench"
@@ -68,6 +76,11 @@ let package = Package(
             name: "SwiftTorchTests",
             dependencies: ["SwiftTorch", "CKernels"],
             path: "Tests/SwiftTorchTests"
+        ),
+        .testTarget(
+            name: "RooflineTests",
+            dependencies: ["Roofline", "bench", "SwiftTorch", "CKernels"],
+            path: "Tests/RooflineTests"
         ),
     ]
 )

@@ -53,23 +53,6 @@ struct ConvCommand: ParsableCommand {
         }
     }
 
-    func directConv(_ x: Tensor, _ w: Tensor, pad: Int, outShape: [Int]) -> Tensor {
-        var g = st_conv_geometry(C: Int64(x.shape[1]), H: Int64(x.shape[2]), W: Int64(x.shape[3]), kh: Int64(w.shape[2]),
-                                 kw: Int64(w.shape[3]), sh: 1, sw: 1, ph: Int64(pad), pw: Int64(pad), dh: 1, dw: 1,
-                                 Ho: Int64(outShape[2]), Wo: Int64(outShape[3]))
-        let (xv, wv) = (x.scalars, w.scalars)
-        var out = [Float](repeating: 0, count: outShape.reduce(1, *))
-        xv.withUnsafeBufferPointer { xb in
-            wv.withUnsafeBufferPointer { wb in
-                out.withUnsafeMutableBufferPointer { yb in
-                    st_conv2d_direct(ST_F32, Int64(x.shape[0]), Int64(w.shape[0]), &g, xb.baseAddress, wb.baseAddress, nil,
-                                     yb.baseAddress)
-                }
-            }
-        }
-        return Tensor(out, shape: outShape)
-    }
-
     /// One training epoch of the LeNet-5 milestone model (batch 64, SGD momentum), data gathering included.
     func lenetEpoch(threads t: Int) throws {
         let train = try FashionMNIST.load(directory: data, train: true)
@@ -84,4 +67,22 @@ struct ConvCommand: ParsableCommand {
         let seconds = elapsedSeconds { loss = trainer.trainEpoch(DataLoader(ds, batchSize: 64, shuffle: true, generator: g)) }
         print(String(format: "lenet_epoch  %d thr  %.2f s per epoch (Fashion-MNIST, batch 64), train loss %.3f", t, seconds, loss))
     }
+}
+
+/// The naive direct convolution (the reference), stride 1, symmetric padding.
+func directConv(_ x: Tensor, _ w: Tensor, pad: Int, outShape: [Int]) -> Tensor {
+    var g = st_conv_geometry(C: Int64(x.shape[1]), H: Int64(x.shape[2]), W: Int64(x.shape[3]), kh: Int64(w.shape[2]),
+                             kw: Int64(w.shape[3]), sh: 1, sw: 1, ph: Int64(pad), pw: Int64(pad), dh: 1, dw: 1,
+                             Ho: Int64(outShape[2]), Wo: Int64(outShape[3]))
+    let (xv, wv) = (x.scalars, w.scalars)
+    var out = [Float](repeating: 0, count: outShape.reduce(1, *))
+    xv.withUnsafeBufferPointer { xb in
+        wv.withUnsafeBufferPointer { wb in
+            out.withUnsafeMutableBufferPointer { yb in
+                st_conv2d_direct(ST_F32, Int64(x.shape[0]), Int64(w.shape[0]), &g, xb.baseAddress, wb.baseAddress, nil,
+                                 yb.baseAddress)
+            }
+        }
+    }
+    return Tensor(out, shape: outShape)
 }

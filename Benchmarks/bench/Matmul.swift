@@ -2,16 +2,25 @@
 // Shapes: op(A) [M, K], op(B) [K, N], C [M, N]; FLOPs = 2·M·N·K.
 import ArgumentParser
 import Foundation
+import Roofline
 import SwiftTorch
 
 struct MatmulShape: ExpressibleByArgument, CustomStringConvertible {
     let m: Int, n: Int, k: Int
+    init(m: Int, n: Int, k: Int) { (self.m, self.n, self.k) = (m, n, k) }
     init?(argument: String) {
         let parts = argument.lowercased().split(separator: "x").compactMap { Int($0) }
         guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else { return nil }
         (m, n, k) = (parts[0], parts[1], parts[2])
     }
     var description: String { "\(m)x\(n)x\(k)" }
+
+    /// A [M, K] and B [K, N] filled with uniform values in [-1, 1) from a seed derived from the shape.
+    func randomOperands() -> (a: [Float], b: [Float]) {
+        var rng = SplitMix(seed: UInt64(m * 31 + n * 17 + k))
+        let a = (0..<(m * k)).map { _ in rng.float() }
+        return (a, (0..<(k * n)).map { _ in rng.float() })
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -76,8 +85,8 @@ struct MatmulCommand: ParsableCommand {
                 let row = try measure(i, s)
                 switch format {
                 case .table:
-                    print(String(format: "%-7@ %-16@ %3d thr  median %10.6f s  (IQR %.6f-%.6f, n=%d)  %8.2f GFLOP/s",
-                                 i.rawValue, s.description, Kernels.threads, row.stats.median, row.stats.p25,
+                    print(pad(i.rawValue, 7) + " " + pad(s.description, 16) + String(format: " %3d thr  median %10.6f s  (IQR %.6f-%.6f, n=%d)  %8.2f GFLOP/s",
+                                 Kernels.threads, row.stats.median, row.stats.p25,
                                  row.stats.p75, row.stats.count, row.gflops))
                 case .csv:
                     print("sgemm,\(i),\(Kernels.isa),\(s.m),\(s.n),\(s.k),\(Kernels.threads),\(row.stats.count),\(row.stats.median),\(row.stats.p25),\(row.stats.p75),\(row.gflops)")
@@ -91,16 +100,14 @@ struct MatmulCommand: ParsableCommand {
     struct Row { let stats: Summary; let gflops: Double }
 
     func measure(_ impl: GEMMImplementation, _ s: MatmulShape) throws -> Row {
-        var rng = SplitMix(seed: UInt64(s.m * 31 + s.n * 17 + s.k))
-        let a = (0..<(s.m * s.k)).map { _ in rng.float() }
-        let b = (0..<(s.k * s.n)).map { _ in rng.float() }
+        let (a, b) = s.randomOperands()
         var c = [Float](repeating: 0, count: s.m * s.n)
         let (lda, ldb) = (transA ? s.m : s.k, transB ? s.k : s.n)
         func call() {
             sgemm(impl, transA: transA, transB: transB, m: s.m, n: s.n, k: s.k, a: a, lda: lda, b: b, ldb: ldb, c: &c)
         }
         call()
-        try verify(c, a: a, b: b, s, lda: lda, ldb: ldb, impl: impl)
+        try verifySGEMM(c, a: a, b: b, s, transA: transA, transB: transB, lda: lda, ldb: ldb, label: "\(impl)")
         for _ in 0..<(impl == .naive ? min(warmup, 1) : warmup) { call() }
         var times: [Double] = []
         let budgetStart = DispatchTime.now().uptimeNanoseconds
@@ -113,42 +120,30 @@ struct MatmulCommand: ParsableCommand {
         let stats = Summary(times)
         return Row(stats: stats, gflops: 2.0 * Double(s.m) * Double(s.n) * Double(s.k) / stats.median / 1e9)
     }
+}
 
-    /// Spot-checks 64 entries of C against float64 dot products with a K-scaled bound.
-    func verify(_ c: [Float], a: [Float], b: [Float], _ s: MatmulShape, lda: Int, ldb: Int, impl: GEMMImplementation) throws {
-        var rng = SplitMix(seed: 12345)
-        for _ in 0..<64 {
-            let i = Int(rng.next() % UInt64(s.m)), j = Int(rng.next() % UInt64(s.n))
-            var sum = 0.0, mag = 0.0
-            for p in 0..<s.k {
-                let x = Double(transA ? a[p * lda + i] : a[i * lda + p])
-                let y = Double(transB ? b[j * ldb + p] : b[p * ldb + j])
-                sum += x * y
-                mag += abs(x * y)
-            }
-            let bound = Double(s.k + 2) * Double(Float.ulpOfOne) * mag + 1e-30
-            guard abs(Double(c[i * s.n + j]) - sum) <= bound else {
-                throw ValidationError("\(impl) \(s): C[\(i), \(j)] = \(c[i * s.n + j]) but the float64 reference is \(sum)")
-            }
+/// Spot-checks 64 entries of C = op(A)·op(B) against float64 dot products with a K-scaled bound.
+func verifySGEMM(_ c: [Float], a: [Float], b: [Float], _ s: MatmulShape, transA: Bool = false, transB: Bool = false,
+                 lda: Int, ldb: Int, label: String) throws {
+    var rng = SplitMix(seed: 12345)
+    for _ in 0..<64 {
+        let i = Int(rng.next() % UInt64(s.m)), j = Int(rng.next() % UInt64(s.n))
+        var sum = 0.0, mag = 0.0
+        for p in 0..<s.k {
+            let x = Double(transA ? a[p * lda + i] : a[i * lda + p])
+            let y = Double(transB ? b[j * ldb + p] : b[p * ldb + j])
+            sum += x * y
+            mag += abs(x * y)
+        }
+        let bound = Double(s.k + 2) * Double(Float.ulpOfOne) * mag + 1e-30
+        guard abs(Double(c[i * s.n + j]) - sum) <= bound else {
+            throw ValidationError("\(label) \(s): C[\(i), \(j)] = \(c[i * s.n + j]) but the float64 reference is \(sum)")
         }
     }
 }
 
-/// Median and quartiles of a sample.
-struct Summary {
-    let count: Int, median: Double, p25: Double, p75: Double
-    init(_ values: [Double]) {
-        let v = values.sorted()
-        func q(_ f: Double) -> Double {
-            let x = f * Double(v.count - 1), lo = Int(x.rounded(.down)), hi = min(lo + 1, v.count - 1)
-            return v[lo] + (v[hi] - v[lo]) * (x - Double(lo))
-        }
-        count = v.count
-        median = q(0.5)
-        p25 = q(0.25)
-        p75 = q(0.75)
-    }
-}
+/// Median and quartiles of a sample (the Roofline module's statistics).
+typealias Summary = TimingStats
 
 struct SplitMix {
     var state: UInt64
@@ -164,9 +159,7 @@ struct SplitMix {
 }
 
 func printHeader() {
-    let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-        .split(separator: "\n").first { $0.hasPrefix("model name") }?
-        .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+    let cpu = CPUInfo.current.modelName
     let caches = Kernels.caches
     func kib(_ b: Int) -> String { b >= 1 << 20 ? "\(b >> 20) MiB" : "\(b >> 10) KiB" }
     #if DEBUG

@@ -42,7 +42,7 @@ struct OpsCommand: ParsableCommand {
         Tensor.manualSeed(1)
         let a = Tensor.randn([size]), b = Tensor.randn([size])
         let x = Tensor.randn([dims[0], dims[1]], std: 3)
-        try verify(a, b, x)
+        try verifyOps(a, b, x)
         for t in counts {
             try Kernels.withThreads(t) {
                 let triad = Kernels.streamTriadBandwidth(elements: 1 << 24, repetitions: 10)
@@ -94,34 +94,6 @@ struct OpsCommand: ParsableCommand {
         return (add, backward)
     }
 
-    /// Checks every kernel's result against float64 references before anything is timed.
-    func verify(_ a: Tensor, _ b: Tensor, _ x: Tensor) throws {
-        let av = a.scalars, bv = b.scalars
-        let sum = (a + b).scalars, prod = (a * b).scalars, e = a.exp().scalars
-        for i in stride(from: 0, to: av.count, by: 97) {
-            guard sum[i] == av[i] + bv[i], prod[i] == av[i] * bv[i] else {
-                throw ValidationError("add/mul: element \(i) differs from the reference")
-            }
-            let ref = Foundation.exp(Double(av[i]))
-            guard abs(Double(e[i]) - ref) <= 4e-7 * ref else {
-                throw ValidationError("exp: element \(i) = \(e[i]), reference \(ref)")
-            }
-        }
-        let cols = x.shape[1], xv = x.doubles, y = x.softmax(dim: -1).doubles
-        for r in stride(from: 0, to: x.shape[0], by: max(1, x.shape[0] / 16)) {
-            let row = xv[(r * cols)..<((r + 1) * cols)], m = row.max()!
-            let s = row.reduce(0.0) { $0 + Foundation.exp($1 - m) }
-            for j in stride(from: 0, to: cols, by: 7) {
-                let ref = Foundation.exp(xv[r * cols + j] - m) / s
-                // float32: exp's argument x - max carries a rounding error of ε·|x - max|, plus a few ulps of exp and sum.
-                let bound = (Double(Float.ulpOfOne) * (abs(xv[r * cols + j] - m) + 8)) * ref + 1e-12
-                guard abs(y[r * cols + j] - ref) <= bound else {
-                    throw ValidationError("softmax: [\(r), \(j)] = \(y[r * cols + j]), reference \(ref)")
-                }
-            }
-        }
-    }
-
     func emit(_ fields: [String: Any]) {
         switch format {
         case .json, .csv:
@@ -141,6 +113,35 @@ struct OpsCommand: ParsableCommand {
             if let f = fields["fraction_of_triad"] as? Double { line += String(format: "  %5.1f%% of triad", 100 * f) }
             if let f = fields["fraction_of_copy"] as? Double { line += String(format: "  %5.1f%% of copy", 100 * f) }
             print(line)
+        }
+    }
+}
+
+/// Checks add, mul, exp (on a, b) and the row softmax (of x) against float64 references.
+func verifyOps(_ a: Tensor, _ b: Tensor, _ x: Tensor) throws {
+
+    let av = a.scalars, bv = b.scalars
+    let sum = (a + b).scalars, prod = (a * b).scalars, e = a.exp().scalars
+    for i in stride(from: 0, to: av.count, by: 97) {
+        guard sum[i] == av[i] + bv[i], prod[i] == av[i] * bv[i] else {
+            throw ValidationError("add/mul: element \(i) differs from the reference")
+        }
+        let ref = Foundation.exp(Double(av[i]))
+        guard abs(Double(e[i]) - ref) <= 4e-7 * ref else {
+            throw ValidationError("exp: element \(i) = \(e[i]), reference \(ref)")
+        }
+    }
+    let cols = x.shape[1], xv = x.doubles, y = x.softmax(dim: -1).doubles
+    for r in stride(from: 0, to: x.shape[0], by: max(1, x.shape[0] / 16)) {
+        let row = xv[(r * cols)..<((r + 1) * cols)], m = row.max()!
+        let s = row.reduce(0.0) { $0 + Foundation.exp($1 - m) }
+        for j in stride(from: 0, to: cols, by: 7) {
+            let ref = Foundation.exp(xv[r * cols + j] - m) / s
+            // float32: exp's argument x - max carries a rounding error of ε·|x - max|, plus a few ulps of exp and sum.
+            let bound = (Double(Float.ulpOfOne) * (abs(xv[r * cols + j] - m) + 8)) * ref + 1e-12
+            guard abs(y[r * cols + j] - ref) <= bound else {
+                throw ValidationError("softmax: [\(r), \(j)] = \(y[r * cols + j]), reference \(ref)")
+            }
         }
     }
 }

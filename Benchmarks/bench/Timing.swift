@@ -1,18 +1,14 @@
 // Wall-clock timing shared by the bench subcommands: one call, the median of repeated calls after
 // discarded warm-ups, and the median per-call time of rounds of many short calls.
 import Foundation
+import Roofline
 
 /// Seconds `body` takes, once.
-func elapsedSeconds(_ body: () -> Void) -> Double {
-    let t0 = DispatchTime.now().uptimeNanoseconds
-    body()
-    return Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
-}
+func elapsedSeconds(_ body: () -> Void) -> Double { TimingStats.seconds(body) }
 
 /// Median seconds of `runs` calls of `body` after `warmup` discarded calls.
 func medianSeconds(warmup: Int, runs: Int, _ body: () -> Void) -> Double {
-    for _ in 0..<warmup { body() }
-    return Summary((0..<runs).map { _ in elapsedSeconds(body) }).median
+    TimingStats.measure(warmup: warmup, runs: runs, body).median
 }
 
 /// Median seconds per call over `rounds` rounds of `calls` calls each (after `warmupCalls` discarded calls):
@@ -20,4 +16,10 @@ func medianSeconds(warmup: Int, runs: Int, _ body: () -> Void) -> Double {
 func medianSecondsPerCall(calls: Int, rounds: Int, warmupCalls: Int, _ body: () -> Void) -> Double {
     for _ in 0..<warmupCalls { body() }
     return Summary((0..<rounds).map { _ in elapsedSeconds { for _ in 0..<calls { body() } } / Double(calls) }).median
+}
+
+/// `s` padded with spaces to `width` (String(format:) does not pad Swift strings on Linux).
+func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - s.count))
+    return left ? fill + s : s + fill
 }

@@ -1,0 +1,43 @@
+// The bench command line: --roofline and its options, sweep lists, shapes and their errors.
+import ArgumentParser
+@testable import bench
+import Testing
+
+@Suite struct BenchCLITests {
+    @Test func rooflineFlagAndOptions() throws {
+        let args = Bench.arguments(["--threads", "1,2", "--roofline", "--repeat", "7", "--format", "json", "--output", "out", "--quick"])
+        #expect(args.first == "roofline" && !args.contains("--roofline"))
+        let b = try #require(try Bench.parseAsRoot(args) as? RooflineCommand)
+        #expect(try b.options.threadCounts == [1, 2])
+        #expect(b.options.repeat == 7 && b.options.format == .json && b.options.output == "out" && b.options.quick)
+        let d = try #require(try Bench.parseAsRoot(Bench.arguments(["--roofline"])) as? RooflineCommand)
+        #expect(d.options.repeat == 10 && d.options.warmup == 2 && d.options.format == .table && d.options.output == ".")
+        #expect(try d.options.threadCounts == [1, 2])
+        // A subcommand's own arguments are left alone.
+        #expect(Bench.arguments(["matmul", "--roofline"]) == ["matmul", "--roofline"])
+        #expect(try Bench.parseAsRoot([]) is Bench)
+    }
+
+    @Test func badOptionsAreRejected() throws {
+        #expect(throws: (any Error).self) { try Bench.parseAsRoot(Bench.arguments(["--roofline", "--format", "xml"])) }
+        #expect(throws: (any Error).self) { try Bench.parseAsRoot(["--no-such-flag"]) }
+        let b = try #require(try Bench.parseAsRoot(Bench.arguments(["--roofline", "--threads", "1,zero"])) as? RooflineCommand)
+        #expect(throws: ValidationError.self) { try b.options.threadCounts }
+    }
+
+    @Test func subcommandsParse() throws {
+        let s = try #require(try Bench.parseAsRoot(["sweep", "--shape", "64x64x64", "--mc", "12,24", "--kc", "64", "--threads", "2"])
+            as? SweepCommand)
+        #expect(s.shape == "64x64x64" && s.mc == "12,24" && s.kc == "64" && s.nc == nil && s.threads == 2)
+        let m = try #require(try Bench.parseAsRoot(["matmul", "--impl", "naive,packed", "--shape", "8x16x32"]) as? MatmulCommand)
+        #expect(m.impl == ["naive,packed"] && m.shape == "8x16x32")
+    }
+
+    @Test func matmulShapes() {
+        let s = MatmulShape(argument: "128X256x784")
+        #expect(s?.m == 128 && s?.n == 256 && s?.k == 784)
+        #expect(MatmulShape(argument: "1x2") == nil)
+        #expect(MatmulShape(argument: "0x2x3") == nil)
+        #expect(MatmulShape(argument: "ax2x3") == nil)
+    }
+}
