@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, then
-#   1. compares naive / tiled / packed SGEMM on this machine (extra arguments go to `bench matmul`),
-#   2. trains the MLP milestone on Fashion-MNIST (784→256→10, 10 epochs) and prints its metrics.
+# The main job: installs what is missing, then runs `bench --roofline`: measures this machine's ceilings
+# (FMA peak per ISA, memory bandwidth per cache level), runs the kernel suite and places every kernel on
+# the roofline. Writes bench-out/roofline.svg (1 thread), roofline-2threads.svg, roofline.json and
+# roofline.csv. Extra arguments go to `bench --roofline` (e.g. --threads 1 --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-swift run -c release bench matmul --impl naive,tiled,packed --shape 1024x1024x1024 "$@"
-swift run -c release milestone mlp
+swift run -c release bench --roofline --output bench-out "$@"

@@ -3,8 +3,8 @@
 #   1. builds and tests the package with its default traits off (no OpenMP, no hwloc: one thread, /sys caches),
 #   2. runs the reference BLAS test program (xblat3s, Debian's libblas-test) against the exported sgemm_,
 #      once per ISA this CPU has,
-#   3. tests the AArch64 NEON kernels (SGEMM, GELU) with a cross compiler under qemu-aarch64, and the x86
-#      GELU kernels natively,
+#   3. tests the AArch64 NEON kernels (SGEMM, GELU, roofline peak/bandwidth) with a cross compiler under
+#      qemu-aarch64, and the x86 GELU and roofline kernels natively,
 #   4. runs `swift test` with every trait on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,11 +36,14 @@ for isa in $isas; do
     rm -rf "$work"
 done
 
-echo "== 3. NEON kernels under qemu-aarch64; the GELU kernels natively (reference and AVX2/AVX-512)"
+echo "== 3. NEON kernels under qemu-aarch64; the GELU and roofline kernels natively (reference and AVX2/AVX-512)"
 bash Tests/neon/run.sh
 gelu="$(mktemp -d)"
 cc -O2 -std=gnu11 -Wall -Wextra -ICKernels/include -o "$gelu/gelu_test" CKernels/tensor/gelu.c Tests/neon/gelu_test.c -lm
 "$gelu/gelu_test" --no-bench | tail -2
+cc -O2 -std=gnu11 -Wall -Wextra -ICKernels/include -ICKernels -o "$gelu/roofline_test" CKernels/*.c CKernels/ukr/*.c \
+    CKernels/roofline/*.c Tests/neon/roofline_test.c -lm -lpthread
+"$gelu/roofline_test" | tail -1
 rm -rf "$gelu"
 
 echo "== 4. swift test"

@@ -10,6 +10,9 @@ struct Bench: ParsableCommand {
     static func main() {
         setenv("OMP_PROC_BIND", "spread", 0)
         setenv("OMP_PLACES", "cores", 0)
+        #if DEBUG
+        FileHandle.standardError.write(Data("WARNING: debug build: timings are meaningless; use swift run -c release bench\n".utf8))
+        #endif
         Bench.main(arguments(Array(CommandLine.arguments.dropFirst())))
     }
 

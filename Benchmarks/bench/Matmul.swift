@@ -162,9 +162,6 @@ func printHeader() {
     let cpu = CPUInfo.current.modelName
     let caches = Kernels.caches
     func kib(_ b: Int) -> String { b >= 1 << 20 ? "\(b >> 20) MiB" : "\(b >> 10) KiB" }
-    #if DEBUG
-    print("WARNING: debug build: timings are meaningless; use swift run -c release bench")
-    #endif
     print("CPU: \(cpu); ISA: \(Kernels.isa) (best \(Kernels.bestISA)); micro-kernel: \(Kernels.microKernel)")
     let bind = ProcessInfo.processInfo.environment["OMP_PROC_BIND"] ?? "unset"
     print("OpenMP: \(Kernels.openMPEnabled ? "on" : "off"); threads: \(Kernels.openMPEnabled ? Kernels.threads : 0); OMP_PROC_BIND=\(bind)")

@@ -23,6 +23,9 @@ struct RooflineOptions: ParsableArguments {
     @Option(name: .long, help: "Directory for roofline.svg, roofline.json and roofline.csv.")
     var output: String = "."
 
+    @Flag(name: .long, help: "Measure and print the ceilings only (no kernel suite, no files).")
+    var ceilingsOnly = false
+
     @Flag(name: .long, help: "Short runs and small shapes: a smoke test of the whole pipeline, not a measurement.")
     var quick = false
 
@@ -55,6 +58,7 @@ struct RooflineRun {
         let effort = options.quick ? 0.05 : 1.0
         let ceilings = MachineCeilings.measure(threads: counts, effort: effort)
         printCeilings(ceilings)
+        if options.ceilingsOnly { return }
         var sections: [RooflineReport.Section] = []
         let suite = try makeSuite()
         for t in counts {
@@ -182,6 +186,7 @@ struct RooflineRun {
                       + String(format: "   %9.1f %9.1f", copy, triad.gbps))
             }
         }
+        if options.ceilingsOnly { return }
         print("")
         print("kernel                          thr   AI FLOP/B    GFLOP/s      GB/s   roof GFLOP/s  % of roof  bound")
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cross-builds the CKernels sources and Tests/neon/neon_sgemm_test.c for AArch64 (no OpenMP, no hwloc)
 # and runs the test under qemu-aarch64 (natively on an AArch64 host), from any working directory; then
-# the same for the fused GELU kernels (CKernels/tensor/gelu.c with Tests/neon/gelu_test.c).
+# the same for the fused GELU kernels (CKernels/tensor/gelu.c with Tests/neon/gelu_test.c) and the roofline's
+# peak and bandwidth kernels (CKernels/roofline/*.c with Tests/neon/roofline_test.c).
 #
 #   bash Tests/neon/run.sh            # install the tools if missing, build, run
 #   bash Tests/neon/run.sh -v         # extra arguments go to the test program
@@ -59,7 +60,7 @@ if [[ "${KEEP:-0}" != 1 ]]; then trap 'rm -rf "$build"' EXIT; else echo "run.sh:
 read -ra cflags <<<"${CFLAGS:--O2 -std=gnu11 -Wall -Wextra}"
 [[ "${WERROR:-0}" == 1 ]] && cflags+=(-Werror)
 includes=(-I "$kernels/include" -I "$kernels")
-sources=("$kernels"/*.c "$kernels"/ukr/*.c)
+sources=("$kernels"/*.c "$kernels"/ukr/*.c "$kernels"/roofline/*.c)
 
 t0=$SECONDS
 pids=()
@@ -105,4 +106,17 @@ else
     "$qemu" -L "$sysroot" "$build/gelu_test" --no-bench || status=$?
 fi
 echo "run.sh: GELU kernels, exit status $status" >&2
+((status == 0)) || exit "$status"
+
+# ---------------------------------------------------------------- roofline peak and bandwidth kernels
+# (linked with the objects built above, less the SGEMM test's main)
+roofline_objs=()
+for o in "${objs[@]}"; do [[ "$o" == *neon_sgemm_test.o ]] || roofline_objs+=("$o"); done
+"${cc[@]}" "${cflags[@]}" "${includes[@]}" -o "$build/roofline_test" "${roofline_objs[@]}" "$here/roofline_test.c" -lm -lpthread
+if ((native)); then
+    "$build/roofline_test" || status=$?
+else
+    "$qemu" -L "$sysroot" "$build/roofline_test" || status=$?
+fi
+echo "run.sh: roofline kernels, exit status $status" >&2
 exit "$status"
