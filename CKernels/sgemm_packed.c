@@ -9,6 +9,10 @@
 //         for jr in my columns step NR (2nd loop)  B micro-panel [KC, NR] stays in L1
 //           for ir in 0..<MC step MR   (1st loop)  micro-kernel: C tile [MR, NR]
 //
+// When all of M fits one micro-tile row (M <= MR: GEMV, conv layers with few output channels) and op(B)
+// is row-major, every B value is used exactly once: the micro-kernel reads B in place (row stride ldb)
+// and only a short last column panel is packed, so the B matrix is read once instead of copied first.
+//
 // Threads split the M (and, when M is short, the N) micro-panels of each block: K is never split, so
 // every element of C is computed by the same sequence of operations whatever the thread count.
 #include "internal/st_internal.h"
@@ -21,9 +25,12 @@
 #define ST_PACK_A_MIN_PANELS 32
 
 static atomic_int st_pack_a_mode = -1; // -1 automatic, 0 never, 1 always
+static atomic_int st_pack_b_mode = -1; // -1 automatic, 1 always
 
 void st_sgemm_set_pack_a(int mode) { atomic_store(&st_pack_a_mode, mode < 0 ? -1 : mode > 0 ? 1 : 0); }
 int st_sgemm_get_pack_a(void) { return atomic_load(&st_pack_a_mode); }
+void st_sgemm_set_pack_b(int mode) { atomic_store(&st_pack_b_mode, mode > 0 ? 1 : -1); }
+int st_sgemm_get_pack_b(void) { return atomic_load(&st_pack_b_mode); }
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 static int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
@@ -53,6 +60,7 @@ typedef struct {
     float *abuf;         // nt packed A blocks [MC rounded up to MR, KC]
     int64_t a_stride;    // floats per thread A block
     int pack_a_mode;     // -1 automatic, 0 never, 1 always
+    int inplace_b;       // M <= MR and op(B) row-major: B read in place; bbuf holds one edge panel per thread
     int64_t kc_step;     // the KC blocks' size (balanced)
 } packed_ctx;
 
@@ -100,11 +108,18 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
             // With a 1 x nt grid each thread packs exactly the B panels it multiplies, and a small B block
             // is packed by every thread into its own copy: no thread waits for another. Otherwise the
             // team packs the block together and meets at a barrier.
-            const int shared_b = tm > 1 && !x->private_b;
-            float *bbuf = x->private_b ? x->bbuf + (int64_t)tid * x->b_stride : x->bbuf;
-            const int64_t jp0 = shared_b ? split_at(col_panels, tid, nt) : c0;
-            const int64_t jp1 = shared_b ? split_at(col_panels, tid + 1, nt) : c1;
-            st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, jp0, jp1, x->panel_stride, bbuf);
+            const int shared_b = tm > 1 && !x->private_b && !x->inplace_b;
+            float *bbuf = x->private_b || x->inplace_b ? x->bbuf + (int64_t)tid * x->b_stride : x->bbuf;
+            const int64_t full_panels = nc / NR; // in place: panels before this one are read from op(B)
+            if (x->inplace_b) {
+                if (c1 > full_panels) // this thread's short last panel
+                    st_pack_b(x->b, x->ldb, x->tb, pc, jc + full_panels * NR, kc, nc - full_panels * NR, NR, 0, 1,
+                              x->panel_stride, bbuf);
+            } else {
+                const int64_t jp0 = shared_b ? split_at(col_panels, tid, nt) : c0;
+                const int64_t jp1 = shared_b ? split_at(col_panels, tid + 1, nt) : c1;
+                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, jp0, jp1, x->panel_stride, bbuf);
+            }
 #ifdef ST_HAVE_OPENMP
             if (shared_b) {
 #pragma omp barrier
@@ -125,14 +140,19 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
                 for (int64_t jp = c0; jp < c1; jp++) {
                     const int64_t jr = jp * NR, nr = min64(NR, nc - jr);
                     const float *bp = bbuf + jp * x->panel_stride;
+                    int64_t rs_b = NR;
+                    if (x->inplace_b) {
+                        if (jp < full_panels) bp = x->b + pc * x->ldb + jc + jr, rs_b = x->ldb;
+                        else bp = bbuf;
+                    }
                     float *cblock = x->c + ic * x->ldc + jc + jr;
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         const int64_t mr = min64(MR, mc - ir);
                         if (pack_a || mr == MR)
-                            kernel(kc, x->alpha, ablock + ir / MR * panel_step, rs, cs, bp, beta, cblock + ir * x->ldc,
-                                   x->ldc, mr, nr);
+                            kernel(kc, x->alpha, ablock + ir / MR * panel_step, rs, cs, bp, rs_b, beta,
+                                   cblock + ir * x->ldc, x->ldc, mr, nr);
                         else
-                            kernel(kc, x->alpha, ap, 1, MR, bp, beta, cblock + ir * x->ldc, x->ldc, mr, nr);
+                            kernel(kc, x->alpha, ap, 1, MR, bp, rs_b, beta, cblock + ir * x->ldc, x->ldc, mr, nr);
                     }
                 }
             }
@@ -145,7 +165,7 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
 #ifdef ST_HAVE_OPENMP
         // The next NC block may split the panels differently: nobody repacks a shared panel before
         // every thread is done with it.
-        if (!x->private_b && nt > 1) {
+        if (!x->private_b && !x->inplace_b && nt > 1) {
 #pragma omp barrier
         }
 #endif
@@ -184,9 +204,10 @@ static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_tra
     x.panel_stride = round_up(x.kc_step * NR, 16);
     const int64_t b_floats = ceil_div(nc, NR) * x.panel_stride;
     // A B block of at most 64 KiB costs less to pack once per thread than to share through barriers.
+    x.inplace_b = tb == ST_NO_TRANS && m <= MR && st_sgemm_get_pack_b() < 0;
     x.private_b = nt > 1 && b_floats * (int64_t)sizeof(float) <= 64 * 1024;
-    x.b_stride = b_floats;
-    const int64_t b_total = x.private_b ? nt * b_floats : b_floats;
+    x.b_stride = x.inplace_b ? x.panel_stride : b_floats;
+    const int64_t b_total = x.inplace_b ? nt * x.panel_stride : x.private_b ? nt * b_floats : b_floats;
     x.a_stride = round_up(round_up(mc, MR) * kc, 16);
     float *buf = st_workspace_get(ST_WS_PACK, (size_t)(b_total + nt * x.a_stride));
     if (buf == NULL)

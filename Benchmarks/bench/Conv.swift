@@ -20,6 +20,9 @@ struct ConvCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the LeNet epoch.")
     var noEpoch = false
 
+    @Flag(name: .long, help: "Only the LeNet epoch (no per-shape timings).")
+    var epochOnly = false
+
     @Option(name: .long, help: "Directory of the Fashion-MNIST IDX files.")
     var data: String = FashionMNIST.defaultDirectory
 
@@ -33,7 +36,7 @@ struct ConvCommand: ParsableCommand {
     func run() throws {
         for t in threads.split(separator: ",").compactMap({ Int($0) }) {
             try Kernels.withThreads(t) {
-                for s in ConvCommand.shapes {
+                for s in ConvCommand.shapes where !epochOnly {
                     let g = Generator(seed: 1)
                     let x = Tensor.randn([s.n, s.c, s.h, s.h], generator: g)
                     let w = Tensor.randn([s.o, s.c, s.k, s.k], std: 0.1, generator: g)

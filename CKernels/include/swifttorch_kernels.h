@@ -118,6 +118,10 @@ void st_blocking_reset(void);
 /// B micro-panels), 0 never (the micro-kernel reads op(A) in place), 1 always. For tests and benchmarks.
 void st_sgemm_set_pack_a(int mode);
 int st_sgemm_get_pack_a(void);
+/// Packing of B: -1 automatic (default: when M <= MR and op(B) is row-major, the micro-kernel reads B in
+/// place and packs only a short last column panel), 1 always. Results are identical. For tests and benchmarks.
+void st_sgemm_set_pack_b(int mode);
+int st_sgemm_get_pack_b(void);
 /// Name of the active micro-kernel, e.g. "sgemm_ukr_avx2_6x16".
 const char *st_sgemm_ukr_name(void);
 

@@ -22,7 +22,9 @@ void st_clear_error(void);
 //   a:  A micro-panel [MR, k] read as a[i * rs_a + p * cs_a]: packed, (rs_a, cs_a) = (1, MR), every
 //       column p of the panel contiguous; or straight from op(A) when packing does not pay
 //       ((lda, 1) for row-major A, (1, lda) for a transposed one); all MR rows must be readable,
-//   bp: packed B micro-panel [k, NR]  (for each p, NR consecutive values of row p of op(B)),
+//   bp: B micro-panel [k, NR] read as bp[p * rs_b + j]: packed (rs_b = NR), or straight from a row-major
+//       op(B) (rs_b = ldb) when each B value is used by a single row tile and packing would only copy it;
+//       all NR columns must be readable (a short last column panel is always packed),
 //   c:  row-major with row stride ldc and unit column stride,
 //   1 <= m <= MR, 1 <= n <= NR, k >= 0; packed panels are zero-padded to MR / NR, and bp is aligned to
 //   ST_ALIGN (panels are laid out with a stride rounded up to 16 floats).
@@ -31,7 +33,7 @@ void st_clear_error(void);
 // C does not depend on where tile boundaries fall (and so not on the thread count).
 // beta == 0 means C is write-only: it is never read, so NaN/Inf already in C do not propagate.
 typedef void (*st_sgemm_ukr_fn)(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
-                                const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c,
+                                const float *ST_RESTRICT bp, int64_t rs_b, float beta, float *ST_RESTRICT c,
                                 int64_t ldc, int64_t m, int64_t n);
 
 typedef struct {
@@ -46,16 +48,16 @@ typedef struct {
 const st_sgemm_ukr_desc *st_sgemm_ukr_for(st_isa isa);
 
 // Micro-kernels (one per ISA and tile shape) and their reference twins.
-void sgemm_ukr_ref_4x8(int64_t, float, const float *, int64_t, int64_t, const float *, float, float *, int64_t, int64_t, int64_t);
-void sgemm_ukr_ref_6x16(int64_t, float, const float *, int64_t, int64_t, const float *, float, float *, int64_t, int64_t, int64_t);
-void sgemm_ukr_ref_12x32(int64_t, float, const float *, int64_t, int64_t, const float *, float, float *, int64_t, int64_t, int64_t);
-void sgemm_ukr_ref_8x12(int64_t, float, const float *, int64_t, int64_t, const float *, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_ref_4x8(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_ref_6x16(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_ref_12x32(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_ref_8x12(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
 #if defined(__x86_64__)
-void sgemm_ukr_avx2_6x16(int64_t, float, const float *, int64_t, int64_t, const float *, float, float *, int64_t, int64_t, int64_t);
-void sgemm_ukr_avx512_12x32(int64_t, float, const float *, int64_t, int64_t, const float *, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_avx2_6x16(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_avx512_12x32(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
 #endif
 #if defined(__aarch64__)
-void sgemm_ukr_neon_8x12(int64_t, float, const float *, int64_t, int64_t, const float *, float, float *, int64_t, int64_t, int64_t);
+void sgemm_ukr_neon_8x12(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
 #endif
 
 // ---------------------------------------------------------------- packing

@@ -11,7 +11,7 @@
 
 #define ST_STEP(u)                                                                                           \
     do {                                                                                                     \
-        const __m512 b0 = _mm512_load_ps(bp + (u) * NR), b1 = _mm512_load_ps(bp + (u) * NR + 16);            \
+        const __m512 b0 = _mm512_loadu_ps(bp + (u) * rs_b), b1 = _mm512_loadu_ps(bp + (u) * rs_b + 16);            \
         for (int i = 0; i < MR; i++) {                                                                       \
             const __m512 av = _mm512_set1_ps(a[i * rs_a + (u) * cs_a]);                                              \
             acc[i][0] = _mm512_fmadd_ps(av, b0, acc[i][0]);                                                  \
@@ -21,7 +21,7 @@
 
 static inline __attribute__((always_inline)) ST_AVX512 void
 ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a, const int64_t cs_a,
-                                      const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c,
+                                      const float *ST_RESTRICT bp, const int64_t rs_b, float beta, float *ST_RESTRICT c,
                                       int64_t ldc, int64_t m, int64_t n) {
     __m512 acc[MR][2]; // C tile [12, 32]
     for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
@@ -33,19 +33,19 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
     int64_t p = 0;
     for (; p + 4 <= k; p += 4) {
         _mm_prefetch((const char *)(a + 8 * cs_a), _MM_HINT_T0);
-        _mm_prefetch((const char *)(bp + 8 * NR), _MM_HINT_T0);
-        _mm_prefetch((const char *)(bp + 8 * NR + 16), _MM_HINT_T0);
+        _mm_prefetch((const char *)(bp + 8 * rs_b), _MM_HINT_T0);
+        _mm_prefetch((const char *)(bp + 8 * rs_b + 16), _MM_HINT_T0);
         ST_STEP(0);
         ST_STEP(1);
         ST_STEP(2);
         ST_STEP(3);
         a += 4 * cs_a;
-        bp += 4 * NR;
+        bp += 4 * rs_b;
     }
     for (; p < k; p++) {
         ST_STEP(0);
         a += cs_a;
-        bp += NR;
+        bp += rs_b;
     }
 
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
@@ -78,10 +78,10 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
 }
 
 ST_AVX512 void sgemm_ukr_avx512_12x32(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
-                                      const float *ST_RESTRICT bp, float beta, float *ST_RESTRICT c,
+                                      const float *ST_RESTRICT bp, const int64_t rs_b, float beta, float *ST_RESTRICT c,
                                       int64_t ldc, int64_t m, int64_t n) {
-    // Two instantiations of one body: packed A (constant strides, the hot path) and A read in place.
-    if (rs_a == 1 && cs_a == MR) ukr_body(k, alpha, a, 1, MR, bp, beta, c, ldc, m, n);
-    else ukr_body(k, alpha, a, rs_a, cs_a, bp, beta, c, ldc, m, n);
+    // Two instantiations of one body: packed A and B (constant strides, the hot path) and A or B read in place.
+    if (rs_a == 1 && cs_a == MR && rs_b == NR) ukr_body(k, alpha, a, 1, MR, bp, NR, beta, c, ldc, m, n);
+    else ukr_body(k, alpha, a, rs_a, cs_a, bp, rs_b, beta, c, ldc, m, n);
 }
 #endif

@@ -15,7 +15,7 @@
     acc[i][2] = vfmaq_laneq_f32(acc[i][2], b2, a, lane);
 
 void sgemm_ukr_neon_8x12(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
-                         const float *ST_RESTRICT bp,
+                         const float *ST_RESTRICT bp, int64_t rs_b,
                          float beta, float *ST_RESTRICT c, int64_t ldc, int64_t m, int64_t n) {
     float32x4_t acc[MR][3]; // C tile [8, 12]
     for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = acc[i][2] = vdupq_n_f32(0.0f);
@@ -33,7 +33,7 @@ void sgemm_ukr_neon_8x12(int64_t k, float alpha, const float *ST_RESTRICT a, int
         ST_ROW(0, a0, 0) ST_ROW(1, a0, 1) ST_ROW(2, a0, 2) ST_ROW(3, a0, 3)
         ST_ROW(4, a1, 0) ST_ROW(5, a1, 1) ST_ROW(6, a1, 2) ST_ROW(7, a1, 3)
         a += cs_a;
-        bp += NR;
+        bp += rs_b;
     }
     const float32x4_t va = vdupq_n_f32(alpha), vb = vdupq_n_f32(beta);
     for (int64_t i = 0; i < m; i++) {

@@ -28,6 +28,6 @@ st_status st_sgemm_ukr_run(int simd, int64_t k, float alpha, const float *ap, co
                        (long long)d->mr, (long long)d->nr, (long long)k, (long long)m, (long long)n, (long long)ldc);
     if (((uintptr_t)ap | (uintptr_t)bp) % ST_ALIGN != 0)
         return st_fail(ST_ERR_ARGUMENT, "sgemm_ukr_run: packed panels must be %d-byte aligned", ST_ALIGN);
-    (simd ? d->kernel : d->reference)(k, alpha, ap, 1, d->mr, bp, beta, c, ldc, m, n);
+    (simd ? d->kernel : d->reference)(k, alpha, ap, 1, d->mr, bp, d->nr, beta, c, ldc, m, n);
     return ST_OK;
 }

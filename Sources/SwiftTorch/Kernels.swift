@@ -164,6 +164,15 @@ public enum Kernels {
         set { st_sgemm_set_pack_a(newValue.rawValue) }
     }
 
+    /// Whether the packed SGEMM packs op(B) (automatic: read in place when M <= MR and B is not
+    /// transposed, since each value is then used once; always: pack). Results are identical either way.
+    public enum PackBMode: Int32, Sendable { case automatic = -1, always = 1 }
+
+    public static var packB: PackBMode {
+        get { PackBMode(rawValue: st_sgemm_get_pack_b()) ?? .automatic }
+        set { st_sgemm_set_pack_b(newValue.rawValue) }
+    }
+
     /// The active micro-kernel's name, e.g. `sgemm_ukr_avx2_6x16`.
     public static var microKernel: String { String(cString: st_sgemm_ukr_name()) }
 
