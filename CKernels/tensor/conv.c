@@ -55,9 +55,27 @@ static void valid_range(int64_t off, int64_t s, int64_t W, int64_t Wo, int64_t *
         }                                                                                          \
     });
 
+/// Unit stride and dilation, no padding (LeNet's layers, every "valid" convolution): each column row is
+/// Ho runs of Wo floats copied from consecutive input rows; no bounds, no zero fill.
+static void im2col_valid_f32(int threads, const st_conv_geometry *g, int64_t N, const float *x, float *col,
+                             int64_t ldcol) {
+    const int64_t Ho = g->Ho, Wo = g->Wo, W = g->W, kk = g->kh * g->kw, rows = g->C * kk;
+    ST_FOR(threads, task, N * rows, {
+        const int64_t n = task / rows, row = task % rows, c = row / kk, ki = row % kk / g->kw, kj = row % g->kw;
+        const float *ST_RESTRICT src = x + ((n * g->C + c) * g->H + ki) * W + kj;
+        float *ST_RESTRICT dst = col + row * ldcol + n * Ho * Wo;
+        for (int64_t oh = 0; oh < Ho; oh++, src += W, dst += Wo)
+            for (int64_t ow = 0; ow < Wo; ow++) dst[ow] = src[ow];
+    });
+}
+
 void st_im2col(st_dtype dtype, const st_conv_geometry *g, int64_t N, const void *x, void *col, int64_t ldcol) {
     const int64_t Ho = g->Ho, Wo = g->Wo, rows = g->C * g->kh * g->kw;
     const int threads = st_threads_for(N * rows * Ho * Wo);
+    if (dtype == ST_F32 && g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 && g->ph == 0 && g->pw == 0) {
+        im2col_valid_f32(threads, g, N, (const float *)x, (float *)col, ldcol);
+        return;
+    }
     if (dtype == ST_F32) { IM2COL_BODY(float) } else { IM2COL_BODY(double) }
 }
 
@@ -82,9 +100,29 @@ void st_im2col(st_dtype dtype, const st_conv_geometry *g, int64_t N, const void 
             }                                                                                      \
     });
 
+/// The adjoint of im2col_valid_f32: each column row's runs are added back onto consecutive input rows.
+static void col2im_valid_f32(int threads, const st_conv_geometry *g, int64_t N, const float *col, int64_t ldcol,
+                             float *dx) {
+    const int64_t Ho = g->Ho, Wo = g->Wo, W = g->W;
+    ST_FOR(threads, task, N * g->C, {
+        const int64_t n = task / g->C, c = task % g->C;
+        for (int64_t ki = 0; ki < g->kh; ki++)
+            for (int64_t kj = 0; kj < g->kw; kj++) {
+                const float *ST_RESTRICT src = col + ((c * g->kh + ki) * g->kw + kj) * ldcol + n * Ho * Wo;
+                float *ST_RESTRICT dst = dx + ((n * g->C + c) * g->H + ki) * W + kj;
+                for (int64_t oh = 0; oh < Ho; oh++, src += Wo, dst += W)
+                    for (int64_t ow = 0; ow < Wo; ow++) dst[ow] += src[ow];
+            }
+    });
+}
+
 void st_col2im(st_dtype dtype, const st_conv_geometry *g, int64_t N, const void *col, int64_t ldcol, void *dx) {
     const int64_t Ho = g->Ho, Wo = g->Wo;
     const int threads = st_threads_for(N * g->C * g->kh * g->kw * Ho * Wo);
+    if (dtype == ST_F32 && g->sh == 1 && g->sw == 1 && g->dh == 1 && g->dw == 1 && g->ph == 0 && g->pw == 0) {
+        col2im_valid_f32(threads, g, N, (const float *)col, ldcol, (float *)dx);
+        return;
+    }
     if (dtype == ST_F32) { COL2IM_BODY(float) } else { COL2IM_BODY(double) }
 }
 
@@ -158,8 +196,60 @@ static void maxpool_inside_f32(int threads, int64_t planes, const st_conv_geomet
     });
 }
 
+/// 2×2 windows with stride 2 (every CNN's pooling): the four values of a window are compared in window
+/// order with the same selects as above, one output per iteration with no inner loops, so the compiler
+/// vectorizes across ow. Compiled once per ISA from this one source (the plain build is the reference twin).
+#define MAXPOOL2X2(attr, name)                                                                          \
+    attr static void name(int64_t p0, int64_t p1, const st_conv_geometry *g, const float *xs, float *ys,  \
+                          int64_t *argmax) {                                                              \
+        const int64_t W = g->W, Ho = g->Ho, Wo = g->Wo;                                                   \
+        for (int64_t p = p0; p < p1; p++)                                                                 \
+            for (int64_t oh = 0; oh < Ho; oh++) {                                                         \
+                const float *ST_RESTRICT r0 = xs + (p * g->H + 2 * oh) * W, *ST_RESTRICT r1 = r0 + W;      \
+                float *ST_RESTRICT yo = ys + (p * Ho + oh) * Wo;                                          \
+                int64_t *ST_RESTRICT ao = argmax + (p * Ho + oh) * Wo;                                    \
+                const int64_t row = 2 * oh * W;                                                           \
+                for (int64_t ow = 0; ow < Wo; ow++) {                                                     \
+                    const float v0 = r0[2 * ow], v1 = r0[2 * ow + 1], v2 = r1[2 * ow], v3 = r1[2 * ow + 1];  \
+                    float best = v0;                                                                      \
+                    int64_t at = 0;                                                                       \
+                    int take = ((v1 > best) | (v1 != v1)) & (best == best);                               \
+                    best = take ? v1 : best, at = take ? 1 : at;                                          \
+                    take = ((v2 > best) | (v2 != v2)) & (best == best);                                   \
+                    best = take ? v2 : best, at = take ? W : at;                                          \
+                    take = ((v3 > best) | (v3 != v3)) & (best == best);                                   \
+                    best = take ? v3 : best, at = take ? W + 1 : at;                                      \
+                    yo[ow] = best;                                                                        \
+                    ao[ow] = row + 2 * ow + at;                                                           \
+                }                                                                                         \
+            }                                                                                             \
+    }
+
+MAXPOOL2X2(, maxpool2x2_ref)
+#if defined(__x86_64__)
+MAXPOOL2X2(__attribute__((target("avx2"))), maxpool2x2_avx2)
+MAXPOOL2X2(__attribute__((target("avx512f"))), maxpool2x2_avx512)
+#endif
+
+static void maxpool2x2_f32(int threads, int64_t planes, const st_conv_geometry *g, const float *xs, float *ys,
+                           int64_t *argmax) {
+    void (*fn)(int64_t, int64_t, const st_conv_geometry *, const float *, float *, int64_t *) = maxpool2x2_ref;
+#if defined(__x86_64__)
+    const st_isa isa = st_isa_active();
+    if (isa == ST_ISA_AVX512) fn = maxpool2x2_avx512;
+    else if (isa == ST_ISA_AVX2) fn = maxpool2x2_avx2;
+#endif
+    // Planes in `threads` fixed chunks: each output is computed the same way whatever the split.
+    ST_FOR(threads, t, threads, { fn(planes * t / threads, planes * (t + 1) / threads, g, xs, ys, argmax); });
+}
+
 void st_maxpool2d(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *x, void *y, int64_t *argmax) {
     const int threads = st_threads_for(planes * g->Ho * g->Wo * g->kh * g->kw);
+    if (dtype == ST_F32 && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->ph == 0 && g->pw == 0 &&
+        g->dh == 1 && g->dw == 1) {
+        maxpool2x2_f32(threads, planes, g, (const float *)x, (float *)y, argmax);
+        return;
+    }
     if (dtype == ST_F32 && g->ph == 0 && g->pw == 0 && g->dh == 1 && g->dw == 1) {
         maxpool_inside_f32(threads, planes, g, (const float *)x, (float *)y, argmax);
         return;

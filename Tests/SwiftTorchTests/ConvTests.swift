@@ -73,6 +73,29 @@ struct ConvTests {
         }
     }
 
+    @Test("float32 backward (dX, dW, db) agrees with float64, including the valid-convolution fast path")
+    func float32Backward() {
+        // Configs 0 and 4 without padding/stride take the unit-stride "valid" im2col/col2im kernels in float32.
+        let valid: [Config] = [([2, 3, 7, 9], [4, 3, 3, 2], (1, 1), (0, 0), (1, 1)), ([3, 1, 12, 12], [6, 1, 5, 5], (1, 1), (0, 0), (1, 1))]
+        for (i, cfg) in (valid + [ConvTests.configs[1]]).enumerated() {
+            var grads: [[[Double]]] = []
+            for dtype in [DType.float32, .float64] {
+                let (x, _) = randomTensor(cfg.x, dtype: dtype, seed: UInt64(40 + i))
+                let (w, _) = randomTensor(cfg.w, dtype: dtype, seed: UInt64(50 + i))
+                let (b, _) = randomTensor([cfg.w[0]], dtype: dtype, seed: UInt64(60 + i))
+                for t in [x, w, b] { t.requiresGrad = true }
+                let y = conv2d(x, weight: w, bias: b, stride: Pair2D(cfg.stride.0, cfg.stride.1),
+                               padding: Pair2D(cfg.padding.0, cfg.padding.1), dilation: Pair2D(cfg.dilation.0, cfg.dilation.1))
+                let (upstream, _) = randomTensor(y.shape, dtype: dtype, seed: UInt64(70 + i))
+                (y * upstream).sum().backward()
+                grads.append([x.grad!.doubles, w.grad!.doubles, b.grad!.doubles])
+            }
+            for (name, (g32, g64)) in zip(["dX", "dW", "db"], zip(grads[0], grads[1])) {
+                expectClose(g32, g64, Tolerance(rtol: 1e-4, atol: 1e-4), "config \(i) \(name)")
+            }
+        }
+    }
+
     @Test("output size rule, the classic off-by-one: 224, kernel 11, stride 4, padding 2 gives 55 (not 56)")
     func outputSize() {
         let conv = Conv2d(3, 2, kernelSize: 11, stride: 4, padding: 2, generator: seeded(1))
@@ -115,6 +138,28 @@ struct ConvTests {
         expectGradCheck("maxPool2d stride 1, padding 1", [distinct]) { maxPool2d($0[0], kernelSize: 3, stride: 1, padding: 1) }
         expectGradCheck("avgPool2d", [input([2, 3, 5, 5], 80)]) { avgPool2d($0[0], kernelSize: 2, stride: 1) }
         expectGradCheck("avgPool2d padded", [input([1, 2, 5, 4], 81)]) { avgPool2d($0[0], kernelSize: 3, stride: 2, padding: 1) }
+    }
+
+    @Test("2×2 stride-2 max pooling (the float32 fast path, every ISA) matches the general float64 path: ties, NaN, odd sizes")
+    func maxPool2x2FastPath() {
+        // Small integers make ties common (the first maximum in window order wins); a few NaNs win outright.
+        let shape = [3, 4, 9, 11]
+        var values = (0..<shape.reduce(1, *)).map { Double(($0 * 7919) % 5) }
+        for i in stride(from: 13, to: values.count, by: 97) { values[i] = .nan }
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                let x32 = Tensor(values.map(Float.init), shape: shape), x64 = Tensor(float64: values, shape: shape)
+                x32.requiresGrad = true
+                x64.requiresGrad = true
+                let (y32, y64) = (maxPool2d(x32, kernelSize: 2), maxPool2d(x64, kernelSize: 2))
+                #expect(y32.shape == [3, 4, 4, 5])
+                let same = zip(y32.doubles, y64.doubles).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+                #expect(same, "\(isa): values differ from the general path")
+                y32.sum().backward()
+                y64.sum().backward()
+                #expect(x32.grad!.doubles == x64.grad!.doubles, "\(isa): gradients routed to different elements")
+            }
+        }
     }
 
     @Test("a 3-D input is refused with the layer's message")
