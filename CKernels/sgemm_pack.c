@@ -17,37 +17,46 @@
 #define ST_NO_MEMCPY __attribute__((optimize("no-tree-loop-distribute-patterns")))
 #endif
 
-// Transposing copy: rows src[0..w) (each read along p) -> panel [kc, w], panel[p * w + r] = src[r][p].
-// Used for op(A) = A (row tiles of A) and op(B) = B^T (column tiles of op(B)).
-static void transpose_rows(const float *const *src, int64_t w, int64_t kc, float *ST_RESTRICT panel) {
+// Transposing copy: rows src[0..w) (each read along p) -> panel [kc, ld], panel[p * ld + r] = src[r][p] for
+// r < w (columns w..ld-1 untouched). Used for op(A) = A (row tiles of A) and op(B) = B^T (column tiles of
+// op(B)), full tiles (w = ld) and short edge tiles alike.
+static void transpose_rows(const float *const *src, int64_t w, int64_t kc, float *ST_RESTRICT panel, int64_t ld) {
     int64_t p = 0;
 #if defined(__x86_64__)
-    if (w % 2 == 0) { // 4 x 4 blocks in SSE registers, then a last pair of rows
-        for (; p + 4 <= kc; p += 4) {
-            float *out = panel + p * w;
-            int64_t r = 0;
-            for (; r + 4 <= w; r += 4) {
-                __m128 x0 = _mm_loadu_ps(src[r] + p), x1 = _mm_loadu_ps(src[r + 1] + p);
-                __m128 x2 = _mm_loadu_ps(src[r + 2] + p), x3 = _mm_loadu_ps(src[r + 3] + p);
-                _MM_TRANSPOSE4_PS(x0, x1, x2, x3); // x_q = column p + q of rows r..r+3
-                _mm_storeu_ps(out + r, x0);
-                _mm_storeu_ps(out + w + r, x1);
-                _mm_storeu_ps(out + 2 * w + r, x2);
-                _mm_storeu_ps(out + 3 * w + r, x3);
-            }
-            if (r < w) { // two rows left
-                const __m128 y0 = _mm_loadu_ps(src[r] + p), y1 = _mm_loadu_ps(src[r + 1] + p);
-                const __m128 lo = _mm_unpacklo_ps(y0, y1), hi = _mm_unpackhi_ps(y0, y1);
-                _mm_storel_pi((__m64 *)(out + r), lo);
-                _mm_storeh_pi((__m64 *)(out + w + r), lo);
-                _mm_storel_pi((__m64 *)(out + 2 * w + r), hi);
-                _mm_storeh_pi((__m64 *)(out + 3 * w + r), hi);
-            }
+    for (; p + 4 <= kc; p += 4) { // 4 x 4 blocks in SSE registers, then a pair of rows, then one row
+        float *out = panel + p * ld;
+        int64_t r = 0;
+        for (; r + 4 <= w; r += 4) {
+            __m128 x0 = _mm_loadu_ps(src[r] + p), x1 = _mm_loadu_ps(src[r + 1] + p);
+            __m128 x2 = _mm_loadu_ps(src[r + 2] + p), x3 = _mm_loadu_ps(src[r + 3] + p);
+            _MM_TRANSPOSE4_PS(x0, x1, x2, x3); // x_q = column p + q of rows r..r+3
+            _mm_storeu_ps(out + r, x0);
+            _mm_storeu_ps(out + ld + r, x1);
+            _mm_storeu_ps(out + 2 * ld + r, x2);
+            _mm_storeu_ps(out + 3 * ld + r, x3);
         }
+        if (r + 2 <= w) {
+            const __m128 y0 = _mm_loadu_ps(src[r] + p), y1 = _mm_loadu_ps(src[r + 1] + p);
+            const __m128 lo = _mm_unpacklo_ps(y0, y1), hi = _mm_unpackhi_ps(y0, y1);
+            _mm_storel_pi((__m64 *)(out + r), lo);
+            _mm_storeh_pi((__m64 *)(out + ld + r), lo);
+            _mm_storel_pi((__m64 *)(out + 2 * ld + r), hi);
+            _mm_storeh_pi((__m64 *)(out + 3 * ld + r), hi);
+            r += 2;
+        }
+        if (r < w)
+            for (int q = 0; q < 4; q++) out[q * ld + r] = src[r][p + q];
     }
 #endif
     for (; p < kc; p++)
-        for (int64_t r = 0; r < w; r++) panel[p * w + r] = src[r][p];
+        for (int64_t r = 0; r < w; r++) panel[p * ld + r] = src[r][p];
+}
+
+/// panel[p * ld + r] = 0 for w <= r < ld: the zero padding of a short edge tile.
+static void zero_tail(float *ST_RESTRICT panel, int64_t w, int64_t kc, int64_t ld) {
+    if (w < ld)
+        for (int64_t p = 0; p < kc; p++)
+            for (int64_t r = w; r < ld; r++) panel[p * ld + r] = 0.0f;
 }
 
 ST_NO_MEMCPY void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0, int64_t mc, int64_t kc,
@@ -58,14 +67,8 @@ ST_NO_MEMCPY void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0
         if (ta == ST_NO_TRANS) {
             const float *src[ST_MAX_MR];
             for (int64_t r = 0; r < rows; r++) src[r] = a + (i0 + ir + r) * lda + p0;
-            if (rows == mr) {
-                transpose_rows(src, mr, kc, panel);
-            } else {
-                for (int64_t p = 0; p < kc; p++) {
-                    for (int64_t r = 0; r < rows; r++) panel[p * mr + r] = src[r][p];
-                    for (int64_t r = rows; r < mr; r++) panel[p * mr + r] = 0.0f;
-                }
-            }
+            transpose_rows(src, rows, kc, panel, mr);
+            zero_tail(panel, rows, kc, mr);
         } else { // op(A)(i, p) = a[p * lda + i]: each panel column is a contiguous run of A
             for (int64_t p = 0; p < kc; p++) {
                 const float *src = a + (p0 + p) * lda + i0 + ir;
@@ -102,17 +105,10 @@ ST_NO_MEMCPY void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0
         const int64_t jr = jp * nr;
         const int64_t cols = nc - jr < nr ? nc - jr : nr;
         float *ST_RESTRICT panel = bp + jp * panel_stride; // [kc, nr]
-        if (cols == nr) { // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns
-            const float *src[ST_MAX_MR];
-            for (int64_t j = 0; j < nr; j++) src[j] = b + (j0 + jr + j) * ldb + p0;
-            transpose_rows(src, nr, kc, panel);
-        } else {
-            for (int64_t j = 0; j < cols; j++) {
-                const float *src = b + (j0 + jr + j) * ldb + p0;
-                for (int64_t p = 0; p < kc; p++) panel[p * nr + j] = src[p];
-            }
-            for (int64_t p = 0; p < kc; p++)
-                for (int64_t j = cols; j < nr; j++) panel[p * nr + j] = 0.0f;
-        }
+        // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns
+        const float *src[ST_MAX_MR];
+        for (int64_t j = 0; j < cols; j++) src[j] = b + (j0 + jr + j) * ldb + p0;
+        transpose_rows(src, cols, kc, panel, nr);
+        zero_tail(panel, cols, kc, nr);
     }
 }
