@@ -235,6 +235,7 @@ static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_tra
 st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
                           const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
                           int64_t ldc) {
+    if (st_sgemv_shape(m, n)) return st_sgemv(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     const st_sgemm_ukr_desc *d = st_sgemm_ukr_for(st_isa_active());
     const int64_t direct = round_up(m, d->mr) * round_up(n, d->nr), swapped = round_up(n, d->mr) * round_up(m, d->nr);
     if (5 * swapped > 4 * direct || m * n > ST_SWAP_MAX_ELEMENTS)

@@ -91,6 +91,20 @@ st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_
 /// C[M, N] := beta * C (beta == 0 writes zeros without reading C).
 void st_scale_matrix(int64_t m, int64_t n, float beta, float *c, int64_t ldc);
 
+// ---------------------------------------------------------------- GEMV (sgemv.c, ukr/sgemv_kernels.c)
+/// Matrix-vector kernels of one ISA: rows form acc[0:l] += Σ_p x[p]·mat[p, 0:l] (acc zeroed by the caller),
+/// dots form out[j] = Σ_p x[p]·mat[j, p]; mat rows at stride ldm.
+typedef struct {
+    void (*rows)(int64_t k, int64_t l, const float *x, const float *mat, int64_t ldm, float *acc);
+    void (*dots)(int64_t k, int64_t l, const float *x, const float *mat, int64_t ldm, float *out);
+} st_sgemv_kernels;
+st_sgemv_kernels st_sgemv_kernels_for(st_isa isa);
+/// 1 for the shapes st_sgemv computes (M = 1 or N = 1).
+int st_sgemv_shape(int64_t m, int64_t n);
+/// C = alpha · op(A) · op(B) + beta · C for M = 1 or N = 1 (arguments validated, alpha != 0, K > 0).
+st_status st_sgemv(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
+                   int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+
 // ---------------------------------------------------------------- OpenMP (omp.h is not on the Swift toolchain's path)
 #ifdef ST_HAVE_OPENMP
 int omp_get_max_threads(void);

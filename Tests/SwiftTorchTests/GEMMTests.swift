@@ -100,14 +100,38 @@ struct GEMMTests {
         }
     }
 
+    @Test("GEMV shapes (M = 1 or N = 1): every ISA and transpose, threads split the outputs with identical bits")
+    func gemvShapes() {
+        // Large enough for two threads (64 Ki matrix elements and 64 outputs each), across the 2048-column
+        // block of the rows form, with an odd K for the dot products' tail.
+        for (index, (m, n, k)) in [(1, 2500, 301), (1700, 1, 333), (1, 1, 77), (1, 9, 1)].enumerated() {
+            for (ta, tb) in transposes {
+                let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(1300 + index))
+                for isa in Kernels.supportedISAs {
+                    Kernels.withISA(isa) {
+                        var results: [[UInt32]] = []
+                        for threads in [1, 2] {
+                            Kernels.withThreads(threads) {
+                                let c = problem.run(.packed, alpha: -2.5, beta: 0.5)
+                                problem.check(c, alpha: -2.5, beta: 0.5, context: "gemv \(isa) \(threads)t \(m)x\(n)x\(k) ta=\(ta) tb=\(tb)")
+                                results.append(c.map(\.bitPattern))
+                            }
+                        }
+                        #expect(results[0] == results[1], "\(isa) \(m)x\(n)x\(k): 1 and 2 threads differ")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("B read in place (M <= MR, B not transposed) gives bit-identical results to packed B")
     func packBModes() {
         for isa in Kernels.supportedISAs {
             Kernels.withISA(isa) {
                 let mr = Kernels.blocking.mr, nr = Kernels.blocking.nr
-                // M up to MR (in place when B is not transposed); N with and without a short last panel,
+                // 1 < M <= MR (M = 1 is the GEMV path; in place when B is not transposed); N with and without a short last panel,
                 // spanning several panels; K across a KC block boundary.
-                for (index, (m, n, k)) in [(1, 4 * nr + 3, 29), (mr - 1, 2 * nr, 7), (mr, 3 * nr + 1, 700), (1, 1, 5)]
+                for (index, (m, n, k)) in [(2, 4 * nr + 3, 29), (mr - 1, 2 * nr, 7), (mr, 3 * nr + 1, 700), (3, 5, 5)]
                     .enumerated() {
                     for (ta, tb) in transposes {
                         let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(900 + index))
