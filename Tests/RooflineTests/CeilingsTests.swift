@@ -47,8 +47,11 @@ import Testing
         #expect(MachineCeilings.workingSet(.l1, caches: caches, threads: 1) == 16 << 10)
         #expect(MachineCeilings.workingSet(.l2, caches: caches, threads: 2) == 256 << 10)
         #expect(MachineCeilings.workingSet(.l3, caches: caches, threads: 2) == 8 << 20)
-        #expect(MachineCeilings.workingSet(.dram, caches: caches, threads: 1) == 384 << 20) // 3 arrays of 4 × L3
-        #expect(MachineCeilings.workingSet(.dram, caches: caches, threads: 2) == 192 << 20)
+        #expect(MachineCeilings.workingSet(.dram, caches: caches, threads: 1) == 768 << 20) // 3 arrays of 256 MiB
+        #expect(MachineCeilings.workingSet(.dram, caches: caches, threads: 2) == 384 << 20)
+        var big = caches
+        big.l3 = .init(size: 128 << 20, lineSize: 64, associativity: 16) // 4 × L3 beyond the 256 MiB floor
+        #expect(MachineCeilings.workingSet(.dram, caches: big, threads: 1) == 1536 << 20)
         var small = caches
         small.l3 = .init(size: 1 << 20, lineSize: 64, associativity: 16) // an L3 no bigger than the L2s: no L3 row
         #expect(MachineCeilings.workingSet(.l3, caches: small, threads: 2) == nil)
