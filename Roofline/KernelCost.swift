@@ -5,6 +5,7 @@
 //
 // Shape letters: GEMM op(A) [M, K], op(B) [K, N], C [M, N]; convolution x [N, C, H, W], weight [O, C, k, k],
 // y [N, O, Ho, Wo]; softmax x [R, L].
+import SwiftTorch
 
 /// FLOPs and minimum bytes moved of one kernel call.
 public struct KernelCost: Equatable, Codable, Sendable {
@@ -51,5 +52,15 @@ public struct KernelCost: Equatable, Codable, Sendable {
         let flops = 2 * Double(n * o * ho * wo) * Double(c * k * k)
         let bytes = 4 * Double(n * c * h * w + o * c * k * k + n * o * ho * wo)
         return KernelCost(flops: flops, bytes: bytes)
+    }
+
+    /// A traced model or function: the ledger's FLOPs over its parameter bytes plus its activation
+    /// (output) bytes. The model: each parameter is read once and each activation written once; inputs and
+    /// re-reads of activations that stay in cache are not counted. At batch 1 the parameters dominate, the
+    /// usual estimate for inference.
+    ///
+    ///     let cost = KernelCost(ledger: Ledger.trace { _ = model(x) })
+    public init(ledger: LedgerReport) {
+        self.init(flops: Double(ledger.totalFLOPs), bytes: Double(ledger.totalParameterBytes + ledger.totalOutputBytes))
     }
 }

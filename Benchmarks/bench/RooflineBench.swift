@@ -188,18 +188,22 @@ struct RooflineRun {
         }
         if options.ceilingsOnly { return }
         print("")
-        print("kernel                          thr   AI FLOP/B    GFLOP/s      GB/s   roof GFLOP/s  % of roof  bound")
+        print("kernel                          thr   AI FLOP/B    GFLOP/s  (IQR GFLOP/s)        GB/s   roof GFLOP/s  % of roof  bound")
     }
 
     func emitPoint(_ p: RooflinePoint, threads: Int) {
         switch options.format {
         case .table:
-            print(pad(p.name, 31) + String(format: " %3d  %10.3f  %9.2f  %8.2f  %12.1f  %8.1f%%  ", threads, p.arithmeticIntensity,
-                                           p.gflops, p.gbps, p.attainable, 100 * p.fractionOfRoof) + p.bound.rawValue)
+            // Spread: GFLOP/s at the 75th and 25th percentile times (the interquartile range).
+            let iqr = p.p75.flatMap { slow in p.p25.map { fast in String(format: "(%.2f-%.2f)", p.cost.flops / slow / 1e9,
+                                                                                  p.cost.flops / fast / 1e9) } } ?? ""
+            print(pad(p.name, 31) + String(format: " %3d  %10.3f  %9.2f  ", threads, p.arithmeticIntensity, p.gflops)
+                  + pad(iqr, 17) + String(format: "  %8.2f  %12.1f  %8.1f%%  ", p.gbps, p.attainable, 100 * p.fractionOfRoof)
+                  + p.bound.rawValue)
         case .csv: break
         case .json:
             emitJSON(["type": "kernel", "kernel": p.name, "threads": threads, "flops": p.cost.flops, "bytes": p.cost.bytes,
-                      "ai": p.arithmeticIntensity, "seconds": p.seconds, "gflops": p.gflops, "gbps": p.gbps,
+                      "ai": p.arithmeticIntensity, "seconds": p.seconds, "p25": p.p25 ?? -1, "p75": p.p75 ?? -1, "gflops": p.gflops, "gbps": p.gbps,
                       "roof_gflops": p.attainable, "fraction_of_roof": p.fractionOfRoof, "bound": p.bound.rawValue])
         }
     }

@@ -44,7 +44,8 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Directory for the heatmap SVGs (sweep-<shape>.svg).")
     var output: String = "."
 
-    struct Point { let mc, kc, nc: Int; let gflops: Double }
+    /// One blocking: median GFLOP/s and its interquartile range (GFLOP/s at the 75th and 25th percentile times).
+    struct Point { let mc, kc, nc: Int; let gflops: Double; let spread: (low: Double, high: Double) }
 
     func run() throws {
         let shapes = try shape.split(separator: ",").map { s -> MatmulShape in
@@ -63,7 +64,7 @@ struct SweepCommand: ParsableCommand {
         }
         let mcs = try list(mc, derived.mc, multiple: derived.mr), kcs = try list(kc, derived.kc, multiple: 8)
         let ncs = try list(nc ?? String(derived.nc), derived.nc, multiple: derived.nr)
-        if format == .csv { print("kind,m,n,k,threads,mc,kc,nc,gflops,fraction_of_best") }
+        if format == .csv { print("kind,m,n,k,threads,mc,kc,nc,gflops,gflops_p25,gflops_p75,fraction_of_best") }
         if format == .table {
             printHeader()
             print("derived blocking: MC \(derived.mc), KC \(derived.kc), NC \(derived.nc); \(threads) thread(s)")
@@ -82,8 +83,10 @@ struct SweepCommand: ParsableCommand {
             let call = { sgemm(.packed, m: s.m, n: s.n, k: s.k, a: a, b: b, c: &c) }
             call()
             try verifySGEMM(c, a: a, b: b, s, lda: s.k, ldb: s.n, label: "packed MC \(mc) KC \(kc) NC \(nc)")
-            let median = medianSeconds(warmup: warmup, runs: `repeat`, call)
-            let p = Point(mc: mc, kc: kc, nc: nc, gflops: 2 * Double(s.m) * Double(s.n) * Double(s.k) / median / 1e9)
+            let stats = TimingStats.measure(warmup: warmup, runs: `repeat`, call)
+            let flops = 2 * Double(s.m) * Double(s.n) * Double(s.k)
+            let p = Point(mc: mc, kc: kc, nc: nc, gflops: flops / stats.median / 1e9,
+                          spread: (flops / stats.p75 / 1e9, flops / stats.p25 / 1e9))
             emit(s, p, tag: "point")
             return p
         }
@@ -118,12 +121,13 @@ struct SweepCommand: ParsableCommand {
         switch format {
         case .table:
             let extra = ratio.map { String(format: "  = %.1f%% of the best point", 100 * $0) } ?? ""
-            print(pad(tag, 8) + " " + pad(s.description, 16) + String(format: " MC %5d  KC %5d  NC %6d  %8.2f GFLOP/s", p.mc, p.kc, p.nc, p.gflops) + extra)
+            print(pad(tag, 8) + " " + pad(s.description, 16) + String(format: " MC %5d  KC %5d  NC %6d  %8.2f GFLOP/s (IQR %.2f-%.2f)",
+                                                                       p.mc, p.kc, p.nc, p.gflops, p.spread.low, p.spread.high) + extra)
         case .csv:
-            print("\(tag),\(s.m),\(s.n),\(s.k),\(threads),\(p.mc),\(p.kc),\(p.nc),\(p.gflops),\(ratio.map { "\($0)" } ?? "")")
+            print("\(tag),\(s.m),\(s.n),\(s.k),\(threads),\(p.mc),\(p.kc),\(p.nc),\(p.gflops),\(p.spread.low),\(p.spread.high),\(ratio.map { "\($0)" } ?? "")")
         case .json:
             let r = ratio.map { ",\"fraction_of_best\":\($0)" } ?? ""
-            print(#"{"kind":"\#(tag)","m":\#(s.m),"n":\#(s.n),"k":\#(s.k),"threads":\#(threads),"mc":\#(p.mc),"kc":\#(p.kc),"nc":\#(p.nc),"gflops":\#(p.gflops)\#(r)}"#)
+            print(#"{"kind":"\#(tag)","m":\#(s.m),"n":\#(s.n),"k":\#(s.k),"threads":\#(threads),"mc":\#(p.mc),"kc":\#(p.kc),"nc":\#(p.nc),"gflops":\#(p.gflops),"gflops_p25":\#(p.spread.low),"gflops_p75":\#(p.spread.high)\#(r)}"#)
         }
     }
 }

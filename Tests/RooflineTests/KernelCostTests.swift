@@ -1,5 +1,6 @@
 // The FLOP and byte models and the roofline arithmetic against hand-computed values.
 import Roofline
+import SwiftTorch
 import Testing
 
 @Suite struct KernelCostTests {
@@ -62,5 +63,19 @@ import Testing
         var calls = 0
         let m = TimingStats.measure(warmup: 2, runs: 3) { calls += 1 }
         #expect(calls == 5 && m.count == 3)
+    }
+}
+
+@Suite struct LedgerCostTests {
+    @Test func tracedLinearLayer() {
+        // Linear(512, 512) on [64, 512]: 2·64·512·512 FLOPs for the product plus 64·512 for the bias;
+        // weight and bias (512·512 + 512)·4 = 1,050,624 B read once, the [64, 512] output 131,072 B written.
+        let layer = Linear(512, 512, generator: Generator(seed: 3))
+        let x = Tensor.randn([64, 512])
+        let report = withNoGrad { Ledger.trace { _ = layer(x) } }
+        let cost = KernelCost(ledger: report)
+        #expect(cost.bytes == 1_050_624 + 131_072)
+        #expect(cost.flops == Double(report.totalFLOPs))
+        #expect(cost.flops >= 33_554_432 && cost.flops <= 33_554_432 + 32_768)
     }
 }
