@@ -66,7 +66,10 @@ def main():
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--pause", type=float, default=1.0,
                    help="seconds to wait after each OpenBLAS round: its idle threads spin for a while and would steal the cores")
-    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=5, help="warm-up calls per round, at least --warmup-seconds worth")
+    p.add_argument("--warmup-seconds", type=float, default=0.2,
+                   help="warm-up time per round and side (estimated at 50 GFLOP/s): a short product's few calls "
+                        "would otherwise be timed before the core has left its idle clock")
     p.add_argument("--trans-a", action="store_true")
     p.add_argument("--trans-b", action="store_true")
     p.add_argument("--json", action="store_true", help="also print one JSON object per row")
@@ -84,8 +87,9 @@ def main():
         worker = subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         core = json.loads(worker.stdout.readline())["core"]
         for (m, n, k) in shapes:
+            warmup = max(args.warmup, int(args.warmup_seconds * 50e9 / (2.0 * m * n * k)))
             cmd = [args.bench, "matmul", "--impl", "packed", "--shape", f"{m}x{n}x{k}", "--threads", str(threads),
-                   "--repeat", str(args.repeat), "--warmup", str(args.warmup), "--format", "json"]
+                   "--repeat", str(args.repeat), "--warmup", str(warmup), "--format", "json"]
             if args.isa:
                 cmd += ["--isa", args.isa]
             if args.trans_a:
@@ -95,7 +99,7 @@ def main():
             ours_g, theirs_g, ratios = [], [], []
             for _ in range(args.rounds):
                 ours = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
-                worker.stdin.write(json.dumps([m, n, k, args.warmup, args.repeat, args.trans_a, args.trans_b]) + "\n")
+                worker.stdin.write(json.dumps([m, n, k, warmup, args.repeat, args.trans_a, args.trans_b]) + "\n")
                 worker.stdin.flush()
                 theirs = json.loads(worker.stdout.readline())
                 ours_g.append(ours["gflops"])

@@ -59,7 +59,24 @@ struct MatmulCommand: ParsableCommand {
     @Option(name: .long, help: "Output: table, csv or json (one object per line).")
     var format: OutputFormat = .table
 
+    @Option(name: .long, help: "Packing of A blocks in the packed SGEMM: automatic, never, always.")
+    var packA: String = "automatic"
+
+    @Option(name: .long, help: "Packing of B in the packed SGEMM: automatic (in place when M <= MR), always.")
+    var packB: String = "automatic"
+
     func run() throws {
+        switch packA {
+        case "automatic": Kernels.packA = .automatic
+        case "never": Kernels.packA = .never
+        case "always": Kernels.packA = .always
+        default: throw ValidationError("--pack-a wants automatic, never or always, got '\(packA)'")
+        }
+        switch packB {
+        case "automatic": Kernels.packB = .automatic
+        case "always": Kernels.packB = .always
+        default: throw ValidationError("--pack-b wants automatic or always, got '\(packB)'")
+        }
         let impls = try impl.flatMap { $0.split(separator: ",") }.map { name -> GEMMImplementation in
             guard let i = GEMMImplementation(rawValue: String(name)) else {
                 throw ValidationError("unknown implementation '\(name)': use naive, tiled or packed")
