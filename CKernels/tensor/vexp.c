@@ -125,13 +125,13 @@ __attribute__((target("avx2,fma"))) static void softmax_row_avx2(int log_form, i
     for (int k = 0; k < 8; k++) s += lanes[k];
     if (max_out) *max_out = m;
     if (sum_out) *sum_out = s;
-    const float ls = (float)log(s), inv = (float)(1.0 / s);
-    if (log_form) {
-        __m256 vls = _mm256_set1_ps(ls);
+    if (log_form) { // log only here: a 10-class row costs about as much as one log
+        __m256 vls = _mm256_set1_ps((float)log(s));
         for (i = 0; i + 8 <= n; i += 8)
             _mm256_storeu_ps(y + i, _mm256_sub_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), vmax), vls));
-        for (; i < n; i++) y[i] = (x[i] - m) - ls;
+        for (; i < n; i++) y[i] = (x[i] - m) - _mm256_cvtss_f32(vls);
     } else {
+        const float inv = (float)(1.0 / s);
         __m256 vinv = _mm256_set1_ps(inv);
         for (i = 0; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(y + i), vinv));
         for (; i < n; i++) y[i] *= inv;
