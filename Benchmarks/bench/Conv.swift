@@ -1,5 +1,6 @@
-// `bench conv`: convolution forward speed (im2col + packed SGEMM) on the shapes, against the
-// naive direct convolution, and one training epoch of the LeNet-5 milestone model on Fashion-MNIST.
+// `bench conv`: conv2d forward speed on the shapes (im2col + packed SGEMM, or the direct
+// small-layer kernel when C·k·k <= 64, as conv2d chooses), against the naive direct convolution, and one
+// training epoch of the LeNet-5 milestone model on Fashion-MNIST.
 //   FLOPs of a convolution: 2·N·O·Ho·Wo·C·k·k. Every result is checked against the direct kernel first.
 import ArgumentParser
 import CKernels
@@ -9,7 +10,7 @@ import SwiftTorch
 struct ConvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conv",
-        abstract: "Conv2d forward GFLOP/s (im2col + GEMM vs direct) and a LeNet-5 epoch on Fashion-MNIST.")
+        abstract: "Conv2d forward GFLOP/s (as conv2d runs it, vs the naive direct loops) and a LeNet-5 epoch on Fashion-MNIST.")
 
     @Option(name: .long, help: "Thread counts, comma-separated.")
     var threads: String = "1"
@@ -47,7 +48,7 @@ struct ConvCommand: ParsableCommand {
                     let ho = y.shape[2], flops = 2.0 * Double(s.n * s.o * ho * ho * s.c * s.k * s.k)
                     let tIm2col = medianSeconds(warmup: 1, runs: `repeat`) { _ = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
                     let tDirect = medianSeconds(warmup: 1, runs: 3) { _ = directConv(x, w, pad: s.pad, outShape: y.shape) }
-                    print(String(format: "%-12@ %d thr  im2col+GEMM %8.3f ms %7.1f GFLOP/s   direct %8.3f ms %6.1f GFLOP/s   %5.1fx",
+                    print(String(format: "%-12@ %d thr  conv2d %8.3f ms %7.1f GFLOP/s   direct %8.3f ms %6.1f GFLOP/s   %5.1fx",
                                  s.name, t, tIm2col * 1e3, flops / tIm2col / 1e9, tDirect * 1e3, flops / tDirect / 1e9,
                                  tDirect / tIm2col))
                 }

@@ -73,6 +73,41 @@ struct ConvTests {
         }
     }
 
+    @Test("direct small-layer kernel (C·kh·kw <= 64): the AVX2 kernel and its portable twin vs the float64 reference")
+    func smallLayerKernel() {
+        // O not a multiple of the 3-channel block, Wo not a multiple of the 24-column block (and above it),
+        // padding, a non-square kernel, with and without bias.
+        let cases: [(x: [Int], w: [Int], pad: (Int, Int))] = [([3, 2, 9, 30], [7, 2, 5, 3], (2, 1)), ([2, 1, 28, 28], [6, 1, 5, 5], (0, 0)),
+                                                            ([1, 3, 4, 5], [2, 3, 3, 3], (1, 1)), ([2, 64, 3, 3], [1, 64, 1, 1], (0, 0))]
+        for (i, cse) in cases.enumerated() {
+            let (x, xv) = randomTensor(cse.x, dtype: .float32, seed: UInt64(80 + i))
+            let (w, wv) = randomTensor(cse.w, dtype: .float32, seed: UInt64(90 + i))
+            let (b, bv) = randomTensor([cse.w[0]], dtype: .float32, seed: UInt64(100 + i))
+            var g = windowGeometry("Conv2d", x, kernel: Pair2D(cse.w[2], cse.w[3]), stride: 1,
+                                   padding: Pair2D(cse.pad.0, cse.pad.1), dilation: 1)
+            #expect(st_conv2d_small_applies(&g) == 1)
+            for withBias in [true, false] {
+                let ref = referenceConv(xv, cse.x, wv, cse.w, withBias ? bv : nil, stride: (1, 1), padding: cse.pad, dilation: (1, 1))
+                for isa in [ISA.scalar] + Kernels.supportedISAs.filter({ $0 == .avx2 || $0 == .avx512 }) {
+                    let y = Tensor.empty(ref.shape, dtype: .float32)
+                    let status = withExtendedLifetime((x, w, b)) {
+                        st_conv2d_small_f32(isa.cValue, Int64(cse.x[0]), Int64(cse.w[0]), &g, x.data.assumingMemoryBound(to: Float.self),
+                                            w.data.assumingMemoryBound(to: Float.self),
+                                            withBias ? b.data.assumingMemoryBound(to: Float.self) : nil, y.data.assumingMemoryBound(to: Float.self))
+                    }
+                    #expect(status == ST_OK)
+                    expectClose(y, ref.values, shape: ref.shape, Tolerance(rtol: 1e-5, atol: 1e-5), "case \(i) \(isa) bias=\(withBias)")
+                }
+            }
+        }
+        // Outside its domain the kernel refuses instead of computing something else.
+        var strided = windowGeometry("Conv2d", Tensor.zeros([1, 1, 8, 8]), kernel: 3, stride: 2, padding: 0, dilation: 1)
+        #expect(st_conv2d_small_applies(&strided) == 0)
+        var wide = windowGeometry("Conv2d", Tensor.zeros([1, 8, 8, 8]), kernel: 3, stride: 1, padding: 0, dilation: 1)
+        #expect(st_conv2d_small_applies(&wide) == 0) // 72 taps
+        #expect(st_conv2d_small_f32(ISA.scalar.cValue, 1, 1, &strided, nil, nil, nil, nil) != ST_OK)
+    }
+
     @Test("float32 backward (dX, dW, db) agrees with float64, including the valid-convolution fast path")
     func float32Backward() {
         // Configs 0 and 4 without padding/stride take the unit-stride "valid" im2col/col2im kernels in float32.

@@ -7,6 +7,8 @@
 //   backward: dW = dYt · colᵀ [O, K];  dcol = Wᵀ · dYt [K, N·L] → col2im → dX;  db = Σ dY over N, Ho, Wo
 //   FLOPs 2·N·O·Ho·Wo·C·kh·kw; workspace: col, K·N·L elements (4·K·N·L bytes in float32), kept for the
 //   backward pass (dW needs it) while the graph lives
+//   Few taps (K <= 64, unit stride and dilation, float32 on AVX2): y computed directly (tensor/conv_small.c),
+//   no col in the forward pass; the backward pass lowers x itself when dW is needed
 import CKernels
 
 /// A pair (height, width) given as one number or two.
@@ -55,19 +57,37 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
     let (ho, wo) = (Int(g.Ho), Int(g.Wo))
     let k = c * Int(g.kh) * Int(g.kw), l = ho * wo, nl = n * l
     let xc = Ledger.internalStep { x.contiguous() }, wc = Ledger.internalStep { weight.contiguous() }
-    // The whole batch is lowered at once: one GEMM instead of one per image (small per-image GEMMs spend
-    // more time starting threads and packing than multiplying).
-    let col = Tensor.empty([k, nl], dtype: x.dtype)                // col: [K, N·L]
-    let yt = Tensor.empty([o, nl], dtype: x.dtype)                 // yt: [O, N·L]
-    if let bias { Ledger.internalStep { copyElements(from: bias.reshape(o, 1).expand([o, nl]), into: yt) } }
-    if nl > 0 && o > 0 {
-        withExtendedLifetime((xc, wc, col)) {
-            st_im2col(x.dtype.c, &g, Int64(n), xc.data, col.data, Int64(nl))
-            rawGEMM(x.dtype, transA: false, transB: false, m: o, n: nl, k: k, a: wc.data, lda: k, b: col.data, ldb: nl,
-                    beta: bias == nil ? 0 : 1, c: yt.data, ldc: nl)
+    let y: Tensor
+    var keptCol: Tensor? = nil                                       // col: [K, N·L], kept for dW
+    if x.dtype == .float32 && st_conv2d_small_applies(&g) != 0 && (Kernels.isa == .avx2 || Kernels.isa == .avx512) {
+        // Few input taps (LeNet's 1→6 5×5): computed directly in registers, no lowered matrix; the
+        // backward pass lowers the input itself when it needs dW.
+        y = Tensor.empty([n, o, ho, wo], dtype: x.dtype)
+        let bc = bias.map { b in Ledger.internalStep { b.contiguous() } }
+        withExtendedLifetime((xc, wc, bc)) {
+            let status = st_conv2d_small_f32(Kernels.isa.cValue, Int64(n), Int64(o), &g,
+                                             xc.data.assumingMemoryBound(to: Float.self),
+                                             wc.data.assumingMemoryBound(to: Float.self),
+                                             bc.map { $0.data.assumingMemoryBound(to: Float.self) },
+                                             y.data.assumingMemoryBound(to: Float.self))
+            precondition(status == ST_OK, "conv2d: \(String(cString: st_last_error()))")
         }
+    } else {
+        // The whole batch is lowered at once: one GEMM instead of one per image (small per-image GEMMs spend
+        // more time starting threads and packing than multiplying).
+        let col = Tensor.empty([k, nl], dtype: x.dtype)                // col: [K, N·L]
+        let yt = Tensor.empty([o, nl], dtype: x.dtype)                 // yt: [O, N·L]
+        if let bias { Ledger.internalStep { copyElements(from: bias.reshape(o, 1).expand([o, nl]), into: yt) } }
+        if nl > 0 && o > 0 {
+            withExtendedLifetime((xc, wc, col)) {
+                st_im2col(x.dtype.c, &g, Int64(n), xc.data, col.data, Int64(nl))
+                rawGEMM(x.dtype, transA: false, transB: false, m: o, n: nl, k: k, a: wc.data, lda: k, b: col.data, ldb: nl,
+                        beta: bias == nil ? 0 : 1, c: yt.data, ldc: nl)
+            }
+        }
+        y = Ledger.internalStep { yt.reshape(o, n, ho, wo).permute([1, 0, 2, 3]).contiguous() } // [N, O, Ho, Wo]
+        keptCol = col
     }
-    let y = Ledger.internalStep { yt.reshape(o, n, ho, wo).permute([1, 0, 2, 3]).contiguous() } // [N, O, Ho, Wo]
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     if needsGrad(inputs) {
         attach(y, "conv2d", inputs) { gy in
@@ -75,6 +95,10 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
             let gt = gy.permute([1, 0, 2, 3]).contiguous()             // dY as [O, N·L]
             let dx = x.requiresGrad ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
             let dw = weight.requiresGrad ? Tensor.empty([o, k], dtype: x.dtype) : nil
+            let col = keptCol ?? Tensor.empty([k, nl], dtype: x.dtype)
+            if keptCol == nil && dw != nil && nl > 0 {                  // the direct forward kept no columns
+                withExtendedLifetime((xc, col)) { st_im2col(x.dtype.c, &geo, Int64(n), xc.data, col.data, Int64(nl)) }
+            }
             let buf = dx == nil ? col : Tensor.empty([k, nl], dtype: x.dtype)   // dcol (only for dX)
             withExtendedLifetime((wc, gt, buf, col)) {
                 guard nl > 0 else { _ = dw.map { st_fill($0.dtype.c, Int64($0.count), $0.data, 0) }; return }
@@ -93,8 +117,9 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
         }
     }
     let macs = n * o * l * k
+    // Workspace: the lowered matrix (the direct small-layer path needs it only for the backward pass).
     Ledger.record("conv2d", [x], y, flops: 2 * macs, macs: macs, params: [weight] + (bias.map { [$0] } ?? []),
-                  workspaceBytes: col.byteCount)
+                  workspaceBytes: k * nl * x.dtype.byteSize)
     return y
 }
 
