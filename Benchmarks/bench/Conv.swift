@@ -46,7 +46,7 @@ struct ConvCommand: ParsableCommand {
                     let err = zip(y.scalars, direct.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
                     if err > 1e-3 { throw ValidationError("\(s.name): im2col differs from the direct kernel by \(err)") }
                     let ho = y.shape[2], flops = 2.0 * Double(s.n * s.o * ho * ho * s.c * s.k * s.k)
-                    let tIm2col = medianSeconds(warmup: 1, runs: `repeat`) { _ = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
+                    let tIm2col = medianSeconds(warmup: 5, runs: `repeat`) { _ = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
                     let tDirect = medianSeconds(warmup: 1, runs: 3) { _ = directConv(x, w, pad: s.pad, outShape: y.shape) }
                     print(String(format: "%-12@ %d thr  conv2d %8.3f ms %7.1f GFLOP/s   direct %8.3f ms %6.1f GFLOP/s   %5.1fx",
                                  s.name, t, tIm2col * 1e3, flops / tIm2col / 1e9, tDirect * 1e3, flops / tDirect / 1e9,

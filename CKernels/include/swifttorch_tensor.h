@@ -169,13 +169,18 @@ void st_col2im(st_dtype dtype, const st_conv_geometry *g, int64_t N, const void 
 void st_conv2d_direct(st_dtype dtype, int64_t N, int64_t Cout, const st_conv_geometry *g, const void *x,
                       const void *w, const void *bias, void *y);
 /// Input taps (C·kh·kw) up to which the direct small-layer kernel applies.
-#define ST_CONV_SMALL_TAPS 64
+#define ST_CONV_SMALL_TAPS 1024
 /// 1 when st_conv2d_small_f32 handles this geometry: unit stride and dilation, C·kh·kw <= ST_CONV_SMALL_TAPS.
 int st_conv2d_small_applies(const st_conv_geometry *g);
 /// y [N, O, Ho, Wo] = conv(x [N, C, H, W], w [O, C, kh, kw]) (+ bias [O]) computed directly in registers (no
 /// im2col): the AVX2 kernel for ISA avx2/avx512, the portable twin for scalar. Any padding.
 st_status st_conv2d_small_f32(st_isa isa, int64_t N, int64_t O, const st_conv_geometry *g, const float *x,
                               const float *w, const float *bias, float *y);
+/// dw [O, C, kh, kw] = Σ over images and outputs of dy [N, O, Ho, Wo] · the input window, for the geometries
+/// st_conv2d_small_f32 handles (the kernel's backward for the weights; no im2col). Does not depend on the
+/// thread count.
+st_status st_conv2d_small_dw_f32(st_isa isa, int64_t N, int64_t O, const st_conv_geometry *g, const float *x,
+                                 const float *dy, float *dw);
 /// Max over each window of planes x [P, H, W] → y [P, Ho, Wo] (−inf padding, NaN propagates), with the
 /// flat index of the maximum in argmax [P, Ho, Wo] (−1 for a window entirely in the padding).
 void st_maxpool2d(st_dtype dtype, int64_t planes, const st_conv_geometry *g, const void *x, void *y, int64_t *argmax);

@@ -1,13 +1,17 @@
-// Direct convolution for layers with few input taps (C·kh·kw <= ST_CONV_SMALL_TAPS), unit stride and
-// dilation: LeNet's first layer (1→6, 5×5) and the like. There im2col would copy the input 25 times into a
-// [K = 25, N·L] matrix, and the GEMM with K = 25 would spend much of its time loading and storing C tiles.
-// Here each block of outputs stays in registers while the taps stream past:
+// Direct convolution for unit stride and dilation and up to ST_CONV_SMALL_TAPS (1024) input taps C·kh·kw:
+// LeNet's layers (1→6 and 6→16, 5×5), a ResNet 3×3 layer of 64 channels (576 taps) and the like. im2col
+// would copy the input k² times into a [K, N·L] matrix, and a GEMM with M = O = 6..16 output channels spends
+// much of its time loading and storing C tiles. Here each block of outputs stays in registers while the
+// taps stream past:
 //
-//   for image n, group of OG = 3 output channels, output row oh, 24 output columns ow0..ow0+23:
-//     acc[3][3] (9 ymm) = bias;  for c, ki, kj:  acc[g][v] += w[o0+g, c, ki, kj] · xpad[c, oh+ki, ow0+8v+kj .. +7]
+//   an image's outputs are cut into chunks of 8 consecutive columns of one output row (the last chunk of a
+//   row may be short); for each group of OG = 3 output channels and each 3 consecutive chunks v = 0, 1, 2
+//   at (oh_v, ow_v):
+//     acc[3][3] (9 ymm) = bias;  for c, ki, kj:  acc[g][v] += w[o0+g, c, ki, kj] · xpad[c, oh_v+ki, ow_v+kj .. +7]
+//   (a 24-wide row is one block; 8-wide rows put three rows in one block)
 //
 // Shapes: x [N, C, H, W], w [O, C, kh, kw], bias [O] or NULL, y [N, O, Ho, Wo]. Each image's planes are first
-// copied into a zero-bordered scratch (padding, and slack so 24-wide loads never leave it): no bounds checks
+// copied into a zero-bordered scratch (padding, and slack so 8-wide loads never leave it): no bounds checks
 // in the loops. Per tap: 3 loads, 3 broadcasts, 9 FMAs. FLOPs 2·N·O·Ho·Wo·C·kh·kw, as the GEMM path.
 // The portable twin below runs the same loops with scalar arithmetic: the fallback and the test oracle.
 #include "../internal/st_internal.h"
@@ -20,11 +24,12 @@
 #endif
 
 #define OG 3  // output channels per register block (9 accumulators + 3 inputs + 1 weight: 13 of 16 ymm)
-#define OW 24 // output columns per register block (3 vectors of 8)
+#define OV 3  // chunks of 8 outputs per register block
 
 typedef struct {
     const st_conv_geometry *g;
-    int64_t O, Hp, Wp;   // padded plane: Hp rows of Wp floats (Wp includes the slack)
+    int64_t O, Hp, Wp;   // padded plane: Hp rows of Wp floats (Wp includes 8 floats of slack)
+    int64_t row_chunks;  // chunks of 8 outputs per output row: ceil(Wo / 8)
     const float *w;      // [Og, C, kh, kw], Og = O rounded up to OG, zero rows past O
     const float *bias;   // [Og] (zeros past O, and all zeros without a bias)
 } small_ctx;
@@ -38,80 +43,86 @@ static void pad_image(const small_ctx *s, const float *x, float *xp) {
             memcpy(xp + (c * s->Hp + h + g->ph) * s->Wp + g->pw, x + (c * g->H + h) * g->W, (size_t)g->W * sizeof(float));
 }
 
-/// Stores block rows out[g][0..OW) to y rows (o0 + g) for the valid channels and columns.
-static void store_block(const small_ctx *s, float out[OG][OW], float *yn, int64_t o0, int64_t oh, int64_t ow0) {
-    const int64_t Ho = s->g->Ho, Wo = s->g->Wo, cols = Wo - ow0 < OW ? Wo - ow0 : OW;
+/// Output row and first column of chunk q of an image.
+static inline void chunk_at(const small_ctx *s, int64_t q, int64_t *oh, int64_t *ow) {
+    *oh = q / s->row_chunks;
+    *ow = q % s->row_chunks * 8;
+}
+
+/// Stores chunk values out[g][8] (channel o0 + g) at (oh, ow): the valid channels and columns only.
+static void store_chunk(const small_ctx *s, const float out[OG][8], float *yn, int64_t o0, int64_t oh, int64_t ow) {
+    const int64_t Ho = s->g->Ho, Wo = s->g->Wo, cols = Wo - ow < 8 ? Wo - ow : 8;
     for (int64_t gi = 0; gi < OG && o0 + gi < s->O; gi++)
-        memcpy(yn + ((o0 + gi) * Ho + oh) * Wo + ow0, out[gi], (size_t)cols * sizeof(float));
+        memcpy(yn + ((o0 + gi) * Ho + oh) * Wo + ow, out[gi], (size_t)cols * sizeof(float));
 }
 
 /// The portable twin: one image, the same blocks and tap order, scalar arithmetic.
 static void image_ref(const small_ctx *s, const float *xp, float *yn) {
     const st_conv_geometry *g = s->g;
-    const int64_t taps = g->C * g->kh * g->kw;
+    const int64_t taps = g->C * g->kh * g->kw, chunks = g->Ho * s->row_chunks;
     for (int64_t o0 = 0; o0 < s->O; o0 += OG)
-        for (int64_t oh = 0; oh < g->Ho; oh++)
-            for (int64_t ow0 = 0; ow0 < g->Wo; ow0 += OW) {
-                float out[OG][OW];
+        for (int64_t q0 = 0; q0 < chunks; q0 += OV)
+            for (int64_t q = q0; q < q0 + OV && q < chunks; q++) {
+                int64_t oh, ow;
+                chunk_at(s, q, &oh, &ow);
+                float out[OG][8];
                 for (int gi = 0; gi < OG; gi++)
-                    for (int j = 0; j < OW; j++) out[gi][j] = s->bias[o0 + gi];
+                    for (int j = 0; j < 8; j++) out[gi][j] = s->bias[o0 + gi];
                 for (int64_t c = 0; c < g->C; c++)
                     for (int64_t ki = 0; ki < g->kh; ki++) {
-                        const float *row = xp + (c * s->Hp + oh + ki) * s->Wp + ow0;
+                        const float *row = xp + (c * s->Hp + oh + ki) * s->Wp + ow;
                         for (int64_t kj = 0; kj < g->kw; kj++) {
                             const int64_t t = (c * g->kh + ki) * g->kw + kj;
                             for (int gi = 0; gi < OG; gi++) {
                                 const float wv = s->w[(o0 + gi) * taps + t];
-                                for (int j = 0; j < OW; j++) out[gi][j] += wv * row[kj + j];
+                                for (int j = 0; j < 8; j++) out[gi][j] += wv * row[kj + j];
                             }
                         }
                     }
-                store_block(s, out, yn, o0, oh, ow0);
+                store_chunk(s, out, yn, o0, oh, ow);
             }
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) static void image_avx2(const small_ctx *s, const float *xp, float *yn) {
     const st_conv_geometry *g = s->g;
-    const int64_t taps = g->C * g->kh * g->kw, Ho = g->Ho, Wo = g->Wo;
+    const int64_t taps = g->C * g->kh * g->kw, Ho = g->Ho, Wo = g->Wo, chunks = Ho * s->row_chunks;
     for (int64_t o0 = 0; o0 < s->O; o0 += OG) {
         const float *w0 = s->w + o0 * taps;
-        for (int64_t oh = 0; oh < Ho; oh++)
-            for (int64_t ow0 = 0; ow0 < Wo; ow0 += OW) {
-                __m256 acc[OG][3];
-                for (int gi = 0; gi < OG; gi++) acc[gi][0] = acc[gi][1] = acc[gi][2] = _mm256_set1_ps(s->bias[o0 + gi]);
-                for (int64_t c = 0; c < g->C; c++)
-                    for (int64_t ki = 0; ki < g->kh; ki++) {
-                        const float *row = xp + (c * s->Hp + oh + ki) * s->Wp + ow0;
-                        const float *wt = w0 + (c * g->kh + ki) * g->kw;
-                        for (int64_t kj = 0; kj < g->kw; kj++) {
-                            const __m256 x0 = _mm256_loadu_ps(row + kj), x1 = _mm256_loadu_ps(row + kj + 8),
-                                         x2 = _mm256_loadu_ps(row + kj + 16);
-                            for (int gi = 0; gi < OG; gi++) {
-                                const __m256 wv = _mm256_broadcast_ss(wt + gi * taps + kj);
-                                acc[gi][0] = _mm256_fmadd_ps(wv, x0, acc[gi][0]);
-                                acc[gi][1] = _mm256_fmadd_ps(wv, x1, acc[gi][1]);
-                                acc[gi][2] = _mm256_fmadd_ps(wv, x2, acc[gi][2]);
-                            }
+        for (int64_t q0 = 0; q0 < chunks; q0 += OV) {
+            // The block's chunks; past the image's last chunk a block repeats it (computed, not stored).
+            int64_t oh[OV], ow[OV];
+            for (int v = 0; v < OV; v++) chunk_at(s, q0 + v < chunks ? q0 + v : chunks - 1, &oh[v], &ow[v]);
+            __m256 acc[OG][OV];
+            for (int gi = 0; gi < OG; gi++)
+                for (int v = 0; v < OV; v++) acc[gi][v] = _mm256_set1_ps(s->bias[o0 + gi]);
+            for (int64_t c = 0; c < g->C; c++)
+                for (int64_t ki = 0; ki < g->kh; ki++) {
+                    const float *r0 = xp + (c * s->Hp + oh[0] + ki) * s->Wp + ow[0];
+                    const float *r1 = xp + (c * s->Hp + oh[1] + ki) * s->Wp + ow[1];
+                    const float *r2 = xp + (c * s->Hp + oh[2] + ki) * s->Wp + ow[2];
+                    const float *wt = w0 + (c * g->kh + ki) * g->kw;
+                    for (int64_t kj = 0; kj < g->kw; kj++) {
+                        const __m256 x0 = _mm256_loadu_ps(r0 + kj), x1 = _mm256_loadu_ps(r1 + kj),
+                                     x2 = _mm256_loadu_ps(r2 + kj);
+                        for (int gi = 0; gi < OG; gi++) {
+                            const __m256 wv = _mm256_broadcast_ss(wt + gi * taps + kj);
+                            acc[gi][0] = _mm256_fmadd_ps(wv, x0, acc[gi][0]);
+                            acc[gi][1] = _mm256_fmadd_ps(wv, x1, acc[gi][1]);
+                            acc[gi][2] = _mm256_fmadd_ps(wv, x2, acc[gi][2]);
                         }
                     }
-                if (ow0 + OW <= Wo && o0 + OG <= s->O) { // full block: straight to y
-                    for (int gi = 0; gi < OG; gi++) {
-                        float *dst = yn + ((o0 + gi) * Ho + oh) * Wo + ow0;
-                        _mm256_storeu_ps(dst, acc[gi][0]);
-                        _mm256_storeu_ps(dst + 8, acc[gi][1]);
-                        _mm256_storeu_ps(dst + 16, acc[gi][2]);
-                    }
+                }
+            for (int v = 0; v < OV && q0 + v < chunks; v++) {
+                if (ow[v] + 8 <= Wo && o0 + OG <= s->O) { // a full chunk of every channel: straight to y
+                    for (int gi = 0; gi < OG; gi++) _mm256_storeu_ps(yn + ((o0 + gi) * Ho + oh[v]) * Wo + ow[v], acc[gi][v]);
                 } else {
-                    float out[OG][OW];
-                    for (int gi = 0; gi < OG; gi++) {
-                        _mm256_storeu_ps(out[gi], acc[gi][0]);
-                        _mm256_storeu_ps(out[gi] + 8, acc[gi][1]);
-                        _mm256_storeu_ps(out[gi] + 16, acc[gi][2]);
-                    }
-                    store_block(s, out, yn, o0, oh, ow0);
+                    float out[OG][8];
+                    for (int gi = 0; gi < OG; gi++) _mm256_storeu_ps(out[gi], acc[gi][v]);
+                    store_chunk(s, out, yn, o0, oh[v], ow[v]);
                 }
             }
+        }
     }
 }
 #endif
@@ -133,7 +144,7 @@ st_status st_conv2d_small_f32(st_isa isa, int64_t N, int64_t O, const st_conv_ge
     if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) image = image_avx2;
 #endif
     const int64_t taps = g->C * g->kh * g->kw, Og = (O + OG - 1) / OG * OG;
-    small_ctx s = {.g = g, .O = O, .Hp = g->H + 2 * g->ph, .Wp = g->W + 2 * g->pw + OW};
+    small_ctx s = {.g = g, .O = O, .Hp = g->H + 2 * g->ph, .Wp = g->W + 2 * g->pw + 8, .row_chunks = (g->Wo + 7) / 8};
     const int threads = st_threads_for(N * O * g->Ho * g->Wo * taps);
     const size_t plane_floats = (size_t)(g->C * s.Hp * s.Wp);
     float *buf = malloc(((size_t)(Og * taps + Og) + (size_t)threads * plane_floats) * sizeof(float));
@@ -150,6 +161,126 @@ st_status st_conv2d_small_f32(st_isa isa, int64_t N, int64_t O, const st_conv_ge
         for (int64_t n = N * t / threads; n < N * (t + 1) / threads; n++) {
             pad_image(&s, x + n * g->C * g->H * g->W, xp);
             image(&s, xp, y + n * O * g->Ho * g->Wo);
+        }
+    });
+    free(buf);
+    return ST_OK;
+}
+
+// ---------------------------------------------------------------- weight gradient
+// dw [O, C, kh, kw] = Σ_n Σ_oh,ow dy[n, o, oh, ow] · xpad[n, c, oh+ki, ow+kj]: for each block of 3 output
+// channels × 3 taps, 9 ymm accumulators run over every chunk of 8 outputs of an image (3 dy loads, 3 x
+// loads, 9 FMAs), are summed across lanes, and added to dw image after image. Threads split the blocks,
+// so each weight is summed by one thread in image order: the result does not depend on the thread count.
+// dy is first copied per image into rows of ceil(Wo/8)·8 floats with zero tails (the lanes past Wo add 0).
+#define TG 3 // taps per register block
+
+typedef struct {
+    const st_conv_geometry *g;
+    int64_t O, Og, taps, Hp, Wp, row_chunks, W8; // W8 = row_chunks · 8
+} dw_ctx;
+
+/// The portable twin of dw_block_avx2: the same block, scalar arithmetic, lanes summed in the same order.
+static void dw_block_ref(const dw_ctx *s, const float *xp, const float *dyp, int64_t o0, int64_t t0, float sums[OG][TG]) {
+    const st_conv_geometry *g = s->g;
+    const int64_t kk = g->kh * g->kw;
+    for (int gi = 0; gi < OG; gi++)
+        for (int ti = 0; ti < TG; ti++) {
+            const int64_t t = t0 + ti < s->taps ? t0 + ti : s->taps - 1; // past the last tap: repeat it (discarded)
+            const int64_t c = t / kk, ki = t % kk / g->kw, kj = t % g->kw;
+            float lanes[8] = {0};
+            for (int64_t oh = 0; oh < g->Ho; oh++)
+                for (int64_t ow = 0; ow < s->W8; ow += 8) {
+                    const float *d = dyp + ((o0 + gi) * g->Ho + oh) * s->W8 + ow;
+                    const float *x = xp + (c * s->Hp + oh + ki) * s->Wp + ow + kj;
+                    for (int j = 0; j < 8; j++) lanes[j] += d[j] * x[j];
+                }
+            float sum = 0;
+            for (int j = 0; j < 8; j++) sum += lanes[j];
+            sums[gi][ti] = sum;
+        }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static void dw_block_avx2(const dw_ctx *s, const float *xp, const float *dyp,
+                                                              int64_t o0, int64_t t0, float sums[OG][TG]) {
+    const st_conv_geometry *g = s->g;
+    const int64_t kk = g->kh * g->kw;
+    const float *xt[TG];
+    for (int ti = 0; ti < TG; ti++) {
+        const int64_t t = t0 + ti < s->taps ? t0 + ti : s->taps - 1;
+        xt[ti] = xp + (t / kk * s->Hp + t % kk / g->kw) * s->Wp + t % g->kw;
+    }
+    __m256 acc[OG][TG];
+    for (int gi = 0; gi < OG; gi++)
+        for (int ti = 0; ti < TG; ti++) acc[gi][ti] = _mm256_setzero_ps();
+    for (int64_t oh = 0; oh < g->Ho; oh++) {
+        const float *d0 = dyp + (o0 * g->Ho + oh) * s->W8, *d1 = d0 + g->Ho * s->W8, *d2 = d1 + g->Ho * s->W8;
+        const float *x0 = xt[0] + oh * s->Wp, *x1 = xt[1] + oh * s->Wp, *x2 = xt[2] + oh * s->Wp;
+        for (int64_t ow = 0; ow < s->W8; ow += 8) {
+            const __m256 a0 = _mm256_loadu_ps(d0 + ow), a1 = _mm256_loadu_ps(d1 + ow), a2 = _mm256_loadu_ps(d2 + ow);
+            const __m256 b0 = _mm256_loadu_ps(x0 + ow), b1 = _mm256_loadu_ps(x1 + ow), b2 = _mm256_loadu_ps(x2 + ow);
+            acc[0][0] = _mm256_fmadd_ps(a0, b0, acc[0][0]);
+            acc[0][1] = _mm256_fmadd_ps(a0, b1, acc[0][1]);
+            acc[0][2] = _mm256_fmadd_ps(a0, b2, acc[0][2]);
+            acc[1][0] = _mm256_fmadd_ps(a1, b0, acc[1][0]);
+            acc[1][1] = _mm256_fmadd_ps(a1, b1, acc[1][1]);
+            acc[1][2] = _mm256_fmadd_ps(a1, b2, acc[1][2]);
+            acc[2][0] = _mm256_fmadd_ps(a2, b0, acc[2][0]);
+            acc[2][1] = _mm256_fmadd_ps(a2, b1, acc[2][1]);
+            acc[2][2] = _mm256_fmadd_ps(a2, b2, acc[2][2]);
+        }
+    }
+    for (int gi = 0; gi < OG; gi++)
+        for (int ti = 0; ti < TG; ti++) {
+            float lanes[8];
+            _mm256_storeu_ps(lanes, acc[gi][ti]);
+            float sum = 0;
+            for (int j = 0; j < 8; j++) sum += lanes[j];
+            sums[gi][ti] = sum;
+        }
+}
+#endif
+
+st_status st_conv2d_small_dw_f32(st_isa isa, int64_t N, int64_t O, const st_conv_geometry *g, const float *x,
+                                 const float *dy, float *dw) {
+    if (!st_conv2d_small_applies(g) || O < 1 || N < 0)
+        return st_fail(ST_ERR_ARGUMENT, "st_conv2d_small_dw_f32: needs unit stride and dilation and C*kh*kw <= %d",
+                       ST_CONV_SMALL_TAPS);
+    if (!st_isa_supported(isa))
+        return st_fail(ST_ERR_UNSUPPORTED, "st_conv2d_small_dw_f32: this CPU does not support ISA %d", (int)isa);
+    void (*block)(const dw_ctx *, const float *, const float *, int64_t, int64_t, float[OG][TG]) = dw_block_ref;
+#if defined(__x86_64__)
+    if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) block = dw_block_avx2;
+#endif
+    dw_ctx s = {.g = g, .O = O, .Og = (O + OG - 1) / OG * OG, .taps = g->C * g->kh * g->kw, .Hp = g->H + 2 * g->ph,
+                .Wp = g->W + 2 * g->pw + 8, .row_chunks = (g->Wo + 7) / 8};
+    s.W8 = s.row_chunks * 8;
+    small_ctx pad = {.g = g, .O = O, .Hp = s.Hp, .Wp = s.Wp};
+    const int64_t og_blocks = s.Og / OG, tg_blocks = (s.taps + TG - 1) / TG, blocks = og_blocks * tg_blocks;
+    int threads = st_threads_for(N * O * g->Ho * g->Wo * s.taps);
+    if (threads > blocks) threads = (int)blocks;
+    const size_t xp_floats = (size_t)(g->C * s.Hp * s.Wp), dyp_floats = (size_t)(s.Og * g->Ho * s.W8);
+    float *buf = malloc((size_t)threads * (xp_floats + dyp_floats) * sizeof(float));
+    if (buf == NULL) return st_fail(ST_ERR_ALLOCATION, "st_conv2d_small_dw_f32: no memory for the padded planes");
+    memset(dw, 0, (size_t)(O * s.taps) * sizeof(float));
+    ST_FOR(threads, t, threads, {
+        float *xp = buf + (size_t)t * (xp_floats + dyp_floats), *dyp = xp + xp_floats;
+        const int64_t b0 = blocks * t / threads, b1 = blocks * (t + 1) / threads;
+        memset(dyp, 0, dyp_floats * sizeof(float)); // zero tails and channels past O, once
+        for (int64_t n = 0; n < N; n++) {
+            pad_image(&pad, x + n * g->C * g->H * g->W, xp);
+            for (int64_t o = 0; o < O; o++)
+                for (int64_t oh = 0; oh < g->Ho; oh++)
+                    memcpy(dyp + (o * g->Ho + oh) * s.W8, dy + ((n * O + o) * g->Ho + oh) * g->Wo,
+                           (size_t)g->Wo * sizeof(float));
+            for (int64_t bi = b0; bi < b1; bi++) {
+                const int64_t o0 = bi / tg_blocks * OG, t0 = bi % tg_blocks * TG;
+                float sums[OG][TG];
+                block(&s, xp, dyp, o0, t0, sums);
+                for (int gi = 0; gi < OG && o0 + gi < O; gi++)
+                    for (int ti = 0; ti < TG && t0 + ti < s.taps; ti++) dw[(o0 + gi) * s.taps + t0 + ti] += sums[gi][ti];
+            }
         }
     });
     free(buf);

@@ -73,12 +73,13 @@ struct ConvTests {
         }
     }
 
-    @Test("direct small-layer kernel (C·kh·kw <= 64): the AVX2 kernel and its portable twin vs the float64 reference")
+    @Test("direct small-layer kernel (C·kh·kw <= 1024): the AVX2 kernel and its portable twin vs the float64 reference")
     func smallLayerKernel() {
         // O not a multiple of the 3-channel block, Wo not a multiple of the 24-column block (and above it),
         // padding, a non-square kernel, with and without bias.
         let cases: [(x: [Int], w: [Int], pad: (Int, Int))] = [([3, 2, 9, 30], [7, 2, 5, 3], (2, 1)), ([2, 1, 28, 28], [6, 1, 5, 5], (0, 0)),
-                                                            ([1, 3, 4, 5], [2, 3, 3, 3], (1, 1)), ([2, 64, 3, 3], [1, 64, 1, 1], (0, 0))]
+                                                            ([1, 3, 4, 5], [2, 3, 3, 3], (1, 1)), ([2, 64, 3, 3], [1, 64, 1, 1], (0, 0)),
+                                                            ([2, 6, 12, 12], [16, 6, 5, 5], (0, 0)), ([1, 20, 7, 11], [5, 20, 3, 3], (1, 0))]
         for (i, cse) in cases.enumerated() {
             let (x, xv) = randomTensor(cse.x, dtype: .float32, seed: UInt64(80 + i))
             let (w, wv) = randomTensor(cse.w, dtype: .float32, seed: UInt64(90 + i))
@@ -100,12 +101,49 @@ struct ConvTests {
                 }
             }
         }
+        // The weight gradient: dW[o, c, i, j] = Σ dY[n, o, oh, ow] · x[n, c, oh + i − ph, ow + j − pw] in float64;
+        // the AVX2 kernel, its twin, and 1 vs 2 threads (bit-identical: threads split weights, not images).
+        for (i, cse) in cases.enumerated() {
+            let (x, xv) = randomTensor(cse.x, dtype: .float32, seed: UInt64(110 + i))
+            var g = windowGeometry("Conv2d", x, kernel: Pair2D(cse.w[2], cse.w[3]), stride: 1,
+                                   padding: Pair2D(cse.pad.0, cse.pad.1), dilation: 1)
+            let (n, c, h, wd, o, kh, kw) = (cse.x[0], cse.x[1], cse.x[2], cse.x[3], cse.w[0], cse.w[2], cse.w[3])
+            let (ho, wo) = (Int(g.Ho), Int(g.Wo))
+            let (dy, dyv) = randomTensor([n, o, ho, wo], dtype: .float32, seed: UInt64(120 + i))
+            var ref = [Double](repeating: 0, count: o * c * kh * kw)
+            for b in 0..<n { for oc in 0..<o { for oh in 0..<ho { for ow in 0..<wo {
+                let d = dyv[((b * o + oc) * ho + oh) * wo + ow]
+                for ic in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+                    let ih = oh + ki - cse.pad.0, iw = ow + kj - cse.pad.1
+                    if ih >= 0 && ih < h && iw >= 0 && iw < wd {
+                        ref[((oc * c + ic) * kh + ki) * kw + kj] += d * xv[((b * c + ic) * h + ih) * wd + iw]
+                    }
+                } } }
+            } } } }
+            for isa in [ISA.scalar] + Kernels.supportedISAs.filter({ $0 == .avx2 || $0 == .avx512 }) {
+                var bits: [[UInt32]] = []
+                for threads in [1, 2] {
+                    let dw = Tensor.empty([o, c, kh, kw], dtype: .float32)
+                    let status = Kernels.withThreads(threads) {
+                        withExtendedLifetime((x, dy)) {
+                            st_conv2d_small_dw_f32(isa.cValue, Int64(n), Int64(o), &g, x.data.assumingMemoryBound(to: Float.self),
+                                                   dy.data.assumingMemoryBound(to: Float.self), dw.data.assumingMemoryBound(to: Float.self))
+                        }
+                    }
+                    #expect(status == ST_OK)
+                    expectClose(dw, ref, shape: [o, c, kh, kw], Tolerance(rtol: 1e-4, atol: 1e-4), "dW case \(i) \(isa) \(threads)t")
+                    bits.append(dw.scalars.map(\.bitPattern))
+                }
+                #expect(bits[0] == bits[1], "dW case \(i) \(isa): 1 and 2 threads differ")
+            }
+        }
         // Outside its domain the kernel refuses instead of computing something else.
         var strided = windowGeometry("Conv2d", Tensor.zeros([1, 1, 8, 8]), kernel: 3, stride: 2, padding: 0, dilation: 1)
         #expect(st_conv2d_small_applies(&strided) == 0)
-        var wide = windowGeometry("Conv2d", Tensor.zeros([1, 8, 8, 8]), kernel: 3, stride: 1, padding: 0, dilation: 1)
-        #expect(st_conv2d_small_applies(&wide) == 0) // 72 taps
+        var wide = windowGeometry("Conv2d", Tensor.zeros([1, 128, 8, 8]), kernel: 3, stride: 1, padding: 0, dilation: 1)
+        #expect(st_conv2d_small_applies(&wide) == 0) // 1152 taps
         #expect(st_conv2d_small_f32(ISA.scalar.cValue, 1, 1, &strided, nil, nil, nil, nil) != ST_OK)
+        #expect(st_conv2d_small_dw_f32(ISA.scalar.cValue, 1, 1, &strided, nil, nil, nil) != ST_OK)
     }
 
     @Test("float32 backward (dX, dW, db) agrees with float64, including the valid-convolution fast path")

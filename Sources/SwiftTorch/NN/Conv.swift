@@ -7,8 +7,9 @@
 //   backward: dW = dYt · colᵀ [O, K];  dcol = Wᵀ · dYt [K, N·L] → col2im → dX;  db = Σ dY over N, Ho, Wo
 //   FLOPs 2·N·O·Ho·Wo·C·kh·kw; workspace: col, K·N·L elements (4·K·N·L bytes in float32), kept for the
 //   backward pass (dW needs it) while the graph lives
-//   Few taps (K <= 64, unit stride and dilation, float32 on AVX2): y computed directly (tensor/conv_small.c),
-//   no col in the forward pass; the backward pass lowers x itself when dW is needed
+//   Unit stride and dilation, K <= 1024, float32 on AVX2, N >= threads: y computed directly
+//   (tensor/conv_small.c), no col: dW comes from the direct weight-gradient kernel, dX still from
+//   Wᵀ · dYt and col2im
 import CKernels
 
 /// A pair (height, width) given as one number or two.
@@ -59,9 +60,10 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
     let xc = Ledger.internalStep { x.contiguous() }, wc = Ledger.internalStep { weight.contiguous() }
     let y: Tensor
     var keptCol: Tensor? = nil                                       // col: [K, N·L], kept for dW
-    if x.dtype == .float32 && st_conv2d_small_applies(&g) != 0 && (Kernels.isa == .avx2 || Kernels.isa == .avx512) {
-        // Few input taps (LeNet's 1→6 5×5): computed directly in registers, no lowered matrix; the
-        // backward pass lowers the input itself when it needs dW.
+    if x.dtype == .float32 && st_conv2d_small_applies(&g) != 0 && (Kernels.isa == .avx2 || Kernels.isa == .avx512)
+        && n >= Kernels.threads {
+        // Unit stride, up to 1024 taps, at least one image per thread (the kernel splits images): computed
+        // directly in registers, no lowered matrix; the backward pass lowers the input itself for dW.
         y = Tensor.empty([n, o, ho, wo], dtype: x.dtype)
         let bc = bias.map { b in Ledger.internalStep { b.contiguous() } }
         withExtendedLifetime((xc, wc, bc)) {
@@ -92,27 +94,36 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
     if needsGrad(inputs) {
         attach(y, "conv2d", inputs) { gy in
             var geo = g
-            let gt = gy.permute([1, 0, 2, 3]).contiguous()             // dY as [O, N·L]
             let dx = x.requiresGrad ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
             let dw = weight.requiresGrad ? Tensor.empty([o, k], dtype: x.dtype) : nil
-            let col = keptCol ?? Tensor.empty([k, nl], dtype: x.dtype)
-            if keptCol == nil && dw != nil && nl > 0 {                  // the direct forward kept no columns
-                withExtendedLifetime((xc, col)) { st_im2col(x.dtype.c, &geo, Int64(n), xc.data, col.data, Int64(nl)) }
+            let direct = keptCol == nil                                  // the forward ran the direct kernel
+            // dY as [O, N·L] for the GEMMs (and db); the direct dW kernel reads dY as given, [N, O, Ho, Wo].
+            let gt = !direct || dx != nil || bias?.requiresGrad == true ? gy.permute([1, 0, 2, 3]).contiguous() : nil
+            if direct, let dw, nl > 0 {                                  // dW directly from x and dY (no im2col)
+                let gyc = gy.contiguous()
+                withExtendedLifetime((xc, gyc)) {
+                    let status = st_conv2d_small_dw_f32(Kernels.isa.cValue, Int64(n), Int64(o), &geo,
+                                                        xc.data.assumingMemoryBound(to: Float.self),
+                                                        gyc.data.assumingMemoryBound(to: Float.self),
+                                                        dw.data.assumingMemoryBound(to: Float.self))
+                    precondition(status == ST_OK, "conv2d backward: \(String(cString: st_last_error()))")
+                }
             }
-            let buf = dx == nil ? col : Tensor.empty([k, nl], dtype: x.dtype)   // dcol (only for dX)
+            let col = keptCol ?? (dx != nil ? Tensor.empty([k, nl], dtype: x.dtype) : nil)   // dcol buffer when direct
+            let buf = dx == nil ? col : (direct ? col : Tensor.empty([k, nl], dtype: x.dtype))   // dcol (only for dX)
             withExtendedLifetime((wc, gt, buf, col)) {
                 guard nl > 0 else { _ = dw.map { st_fill($0.dtype.c, Int64($0.count), $0.data, 0) }; return }
-                if let dw {                                             // dW = dY · colᵀ [O, K] (col kept from forward)
+                if let dw, !direct, let gt, let col {                   // dW = dY · colᵀ [O, K] (col kept from forward)
                     rawGEMM(x.dtype, transA: false, transB: true, m: o, n: k, k: nl, a: gt.data, lda: nl, b: col.data,
                             ldb: nl, beta: 0, c: dw.data, ldc: k)
                 }
-                if let dx {                                             // dcol = Wᵀ · dY [K, N·L], then col2im
+                if let dx, let gt, let buf {                            // dcol = Wᵀ · dY [K, N·L], then col2im
                     rawGEMM(x.dtype, transA: true, transB: false, m: k, n: nl, k: o, a: wc.data, lda: k, b: gt.data,
                             ldb: nl, beta: 0, c: buf.data, ldc: nl)
                     st_col2im(x.dtype.c, &geo, Int64(n), buf.data, Int64(nl), dx.data)
                 }
             }
-            let db = bias?.requiresGrad == true ? gt.reshape(o, nl).sum(dim: 1) : nil
+            let db = bias?.requiresGrad == true ? gt!.reshape(o, nl).sum(dim: 1) : nil
             return [dx, dw?.reshape(weight.shape)] + (bias == nil ? [] : [db])
         }
     }
