@@ -9,13 +9,9 @@
 
 #define ST_MAX_MR 32
 
-// The copy loops below move one micro-panel row (8-32 floats) at a time: keep the compiler from turning
-// them into memcpy calls, whose call overhead costs more than the copy (14% of a 64x3072x768 product).
-#if defined(__clang__)
-#define ST_NO_MEMCPY __attribute__((no_builtin("memcpy"), no_builtin("memset")))
-#else
-#define ST_NO_MEMCPY __attribute__((optimize("no-tree-loop-distribute-patterns")))
-#endif
+// The copy loops below move one micro-panel row (8-32 floats) at a time: ST_NO_MEMCPY (st_internal.h) keeps
+// the compiler from turning them into memcpy calls, whose call overhead costs more than the copy (14% of a
+// 64x3072x768 product).
 
 // Transposing copy: rows src[0..w) (each read along p) -> panel [kc, ld], panel[p * ld + r] = src[r][p] for
 // r < w (columns w..ld-1 untouched). Used for op(A) = A (row tiles of A) and op(B) = B^T (column tiles of

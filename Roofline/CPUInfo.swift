@@ -52,7 +52,8 @@ public struct CPUInfo: Codable, Equatable, Sendable {
     /// FMA pipes per core for `isa`'s registers: SWIFTTORCH_FMA_UNITS if set, else the table.
     ///   AMD Zen/Zen+ (family 17h, model < 30h): 256-bit FMAs split in two 128-bit halves, so 1.
     ///   Zen 2, Zen 3: 2. Zen 4 (family 19h): 2 for 256-bit, 1 for 512-bit (executed as two halves).
-    ///   Zen 5 (family 1Ah): 2. Intel since Haswell: 2 (some Xeon Silver/Bronze: 1 for 512-bit; override).
+    ///   Zen 5 (family 1Ah): 2. Intel since Haswell: 2, except 512-bit on the client cores with AVX-512 (Ice
+    ///   Lake, Tiger Lake, Rocket Lake: one 512-bit unit) and some Xeon Silver/Bronze (override).
     ///   arm64: 2 (Apple's performance cores and Neoverse V have 4; override). Scalar: nil (no model).
     public func fmaUnits(for isa: ISA, environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
         if isa == .scalar { return nil }
@@ -60,9 +61,14 @@ public struct CPUInfo: Codable, Equatable, Sendable {
         switch (vendor, isa) {
         case ("AuthenticAMD", _) where family == 0x17 && model < 0x30: return 1
         case ("AuthenticAMD", .avx512) where family == 0x19: return 1
+        case ("GenuineIntel", .avx512) where family == 6 && Self.intelClientAVX512.contains(model): return 1
         default: return 2
         }
     }
+
+    /// Intel family 6 models with one 512-bit FMA unit: Ice Lake client (7Dh, 7Eh), Tiger Lake (8Ch, 8Dh),
+    /// Rocket Lake (A7h).
+    static let intelClientAVX512: Set<Int> = [0x7D, 0x7E, 0x8C, 0x8D, 0xA7]
 
     /// FP32 lanes of one register of `isa`.
     public static func lanes(_ isa: ISA) -> Int {

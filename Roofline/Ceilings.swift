@@ -63,13 +63,15 @@ public struct MachineCeilings: Codable, Equatable, Sendable {
         var fp32: [PeakFigure] = [], int8: [PeakFigure] = []
         for t in threads {
             for isa in isas {
-                guard let g = measurePeak(seconds: 0.2 * effort, { st_peak_fp32(isa.cKernelsValue, $0, Int32(t)) }) else { continue }
-                let theory = cpu.fmaUnits(for: isa).map { Double(t * $0 * CPUInfo.lanes(isa) * 2) * clock / 1e9 }
-                fp32.append(PeakFigure(isa: isa.rawValue, threads: t, gflops: g, theoreticalGFLOPS: theory))
+                // Figures carry the threads that really ran (OpenMP may give fewer; 1 without OpenMP).
+                guard let (g, team) = measurePeak(seconds: 0.2 * effort, { st_peak_fp32(isa.cKernelsValue, $0, Int32(t)) })
+                else { continue }
+                let theory = cpu.fmaUnits(for: isa).map { Double(team * $0 * CPUInfo.lanes(isa) * 2) * clock / 1e9 }
+                fp32.append(PeakFigure(isa: isa.rawValue, threads: team, gflops: g, theoreticalGFLOPS: theory))
             }
             if st_peak_int8_supported() != 0,
-               let g = measurePeak(seconds: 0.2 * effort, { st_peak_int8($0, Int32(t)) }) {
-                int8.append(PeakFigure(isa: "avx512_vnni", threads: t, gflops: g, theoreticalGFLOPS: nil))
+               let (g, team) = measurePeak(seconds: 0.2 * effort, { st_peak_int8($0, Int32(t)) }) {
+                int8.append(PeakFigure(isa: "avx512_vnni", threads: team, gflops: g, theoreticalGFLOPS: nil))
             }
         }
         let caches = Kernels.caches.sanitized
@@ -78,8 +80,8 @@ public struct MachineCeilings: Codable, Equatable, Sendable {
             for level in MemoryLevel.allCases {
                 for kernel in StreamKernel.allCases {
                     guard let ws = workingSet(level, caches: caches, threads: t) else { continue }
-                    if let gbps = measureBandwidth(kernel, workingSet: ws, threads: t, level: level, effort: effort) {
-                        bandwidth.append(BandwidthFigure(level: level, kernel: kernel, threads: t, workingSetBytes: ws, gbps: gbps))
+                    if let (gbps, team) = measureBandwidth(kernel, workingSet: ws, threads: t, level: level, effort: effort) {
+                        bandwidth.append(BandwidthFigure(level: level, kernel: kernel, threads: team, workingSetBytes: ws, gbps: gbps))
                     }
                 }
             }
@@ -113,9 +115,9 @@ public struct MachineCeilings: Codable, Equatable, Sendable {
         return (0..<7).map { _ in st_clock_hz(adds) }.max()!
     }
 
-    /// Calibrates the iteration count to ~`seconds` per run, then the best of three runs (ops/s / 1e9);
-    /// nil when the kernel is not available.
-    static func measurePeak(seconds target: Double, _ run: (Int64) -> st_peak_result) -> Double? {
+    /// Calibrates the iteration count to ~`seconds` per run, then the best of three runs (ops/s / 1e9) and
+    /// the threads that ran; nil when the kernel is not available.
+    static func measurePeak(seconds target: Double, _ run: (Int64) -> st_peak_result) -> (Double, Int)? {
         var iters: Int64 = 1 << 16
         var r = run(iters)
         guard r.seconds >= 0 else { return nil }
@@ -128,7 +130,7 @@ public struct MachineCeilings: Codable, Equatable, Sendable {
             let s = run(iters)
             best = max(best, s.ops / s.seconds)
         }
-        return best / 1e9
+        return (best / 1e9, Int(r.threads))
     }
 
     /// Bytes of one thread's arrays for `level`; nil when the level does not exist (no L3, or an L3
@@ -144,17 +146,19 @@ public struct MachineCeilings: Codable, Equatable, Sendable {
         }
     }
 
-    /// Best GB/s of STREAM `kernel` over arrays totalling `workingSet` bytes per thread.
+    /// Best GB/s of STREAM `kernel` over arrays totalling `workingSet` bytes per thread, and the threads
+    /// that ran.
     static func measureBandwidth(_ kernel: StreamKernel, workingSet: Int, threads: Int, level: MemoryLevel,
-                                 effort: Double) -> Double? {
+                                 effort: Double) -> (Double, Int)? {
         let n = max(64, workingSet / (8 * kernel.arrays))
         let bytesPerPass = Double(n * kernel.bytesPerElement)
         // Cache levels: ~256 MiB per thread per trial; memory: one pass per trial, more trials.
         let reps = level == .dram ? 1 : max(1, Int(256e6 * effort / bytesPerPass))
         let trials = level == .dram ? max(3, Int(10 * effort)) : 5
-        let s = st_bandwidth(kernel.cValue, Kernels.isa.cKernelsValue, Int64(n), Int64(reps), Int32(trials), Int32(threads))
+        var team: Int32 = 1
+        let s = st_bandwidth(kernel.cValue, Kernels.isa.cKernelsValue, Int64(n), Int64(reps), Int32(trials), Int32(threads), &team)
         guard s > 0 else { return nil }
-        return Double(threads) * Double(reps) * bytesPerPass / s / 1e9
+        return (Double(team) * Double(reps) * bytesPerPass / s / 1e9, Int(team))
     }
 }
 

@@ -57,7 +57,7 @@ public struct Roofline: Codable, Equatable, Sendable {
         let roof = attainable(arithmeticIntensity: ai)
         let gflops = cost.flops / seconds / 1e9
         return RooflinePoint(name: name, cost: cost, seconds: seconds, gflops: gflops, attainable: roof,
-                             fractionOfRoof: gflops / roof, bound: ai < ridgePoint ? .memory : .compute,
+                             fractionOfRoof: roof > 0 ? gflops / roof : 0, bound: ai < ridgePoint ? .memory : .compute,
                              p25: p25, p75: p75)
     }
 

@@ -59,11 +59,17 @@ struct MatmulCommand: ParsableCommand {
     @Option(name: .long, help: "Output: table, csv or json (one object per line).")
     var format: OutputFormat = .table
 
-    @Option(name: .long, help: "Packing of A blocks in the packed SGEMM: automatic, never, always.")
+    @Option(name: .long, help: "Packing of A blocks in the packed SGEMM: automatic, never, always (no effect when M or N is 1: the GEMV path).")
     var packA: String = "automatic"
 
-    @Option(name: .long, help: "Packing of B in the packed SGEMM: automatic (in place when M <= MR), always.")
+    @Option(name: .long, help: "Packing of B in the packed SGEMM: automatic (in place when M <= MR), always (no effect when M or N is 1).")
     var packB: String = "automatic"
+
+    func validate() throws {
+        guard `repeat` >= 1, warmup >= 0, (threads ?? 1) >= 1 else {
+            throw ValidationError("--repeat and --threads must be >= 1 and --warmup >= 0")
+        }
+    }
 
     func run() throws {
         switch packA {

@@ -29,6 +29,13 @@ struct RooflineOptions: ParsableArguments {
     @Flag(name: .long, help: "Short runs and small shapes: a smoke test of the whole pipeline, not a measurement.")
     var quick = false
 
+    mutating func validate() throws {
+        guard `repeat` >= 1, warmup >= 0 else {
+            throw ValidationError("--repeat must be >= 1 and --warmup >= 0 (got \(`repeat`) and \(warmup))")
+        }
+        _ = try threadCounts
+    }
+
     var threadCounts: [Int] {
         get throws {
             let t = threads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -54,6 +61,10 @@ struct RooflineRun {
 
     func run() throws {
         let counts = try options.threadCounts
+        for t in counts where Kernels.withThreads(t, { Kernels.threads }) != t {
+            throw ValidationError("--threads \(t): the kernels can use \(Kernels.withThreads(t, { Kernels.threads })) "
+                                  + "(\(Kernels.openMPEnabled ? "OpenMP limits the team" : "built without OpenMP"))")
+        }
         if options.format == .table { printHeader() }
         let effort = options.quick ? 0.05 : 1.0
         let ceilings = MachineCeilings.measure(threads: counts, effort: effort)
@@ -155,10 +166,16 @@ struct RooflineRun {
     // ------------------------------------------------------------ output
 
     func printCeilings(_ c: MachineCeilings) {
-        if options.format == .csv { return } // csv: the kernel rows only, printed at the end
+        if options.format == .csv { // csv: the ceilings here, the kernel rows at the end
+            print("type,isa_or_level,kernel,threads,working_set_bytes,value,unit")
+            for p in c.fp32 { print("peak_fp32,\(p.isa),fma,\(p.threads),,\(p.gflops),GFLOP/s") }
+            for p in c.int8 { print("peak_int8,\(p.isa),vpdpbusd,\(p.threads),,\(p.gflops),GOP/s") }
+            for b in c.bandwidth { print("bandwidth,\(b.level.rawValue),\(b.kernel.rawValue),\(b.threads),\(b.workingSetBytes),\(b.gbps),GB/s") }
+            return
+        }
         guard options.format == .table else {
             for p in c.fp32 { emitJSON(["type": "peak_fp32", "isa": p.isa, "threads": p.threads, "gflops": p.gflops,
-                                        "theoretical_gflops": p.theoreticalGFLOPS ?? -1, "ratio": p.ratio ?? -1]) }
+                                        "theoretical_gflops": p.theoreticalGFLOPS ?? .nan, "ratio": p.ratio ?? .nan]) }
             for p in c.int8 { emitJSON(["type": "peak_int8", "isa": p.isa, "threads": p.threads, "gops": p.gflops]) }
             for b in c.bandwidth { emitJSON(["type": "bandwidth", "level": b.level.rawValue, "kernel": b.kernel.rawValue,
                                              "threads": b.threads, "working_set_bytes": b.workingSetBytes, "gbps": b.gbps]) }
@@ -203,15 +220,31 @@ struct RooflineRun {
         case .csv: break
         case .json:
             emitJSON(["type": "kernel", "kernel": p.name, "threads": threads, "flops": p.cost.flops, "bytes": p.cost.bytes,
-                      "ai": p.arithmeticIntensity, "seconds": p.seconds, "p25": p.p25 ?? -1, "p75": p.p75 ?? -1, "gflops": p.gflops, "gbps": p.gbps,
+                      "ai": p.arithmeticIntensity, "seconds": p.seconds, "p25": p.p25 ?? .nan, "p75": p.p75 ?? .nan, "gflops": p.gflops, "gbps": p.gbps,
                       "roof_gflops": p.attainable, "fraction_of_roof": p.fractionOfRoof, "bound": p.bound.rawValue])
         }
     }
 
+    /// One JSON object per line: strings escaped, non-finite numbers as null.
     func emitJSON(_ fields: [String: Any]) {
+        func string(_ v: String) -> String {
+            var out = "\""
+            for ch in v.unicodeScalars {
+                switch ch {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+                default: out.unicodeScalars.append(ch)
+                }
+            }
+            return out + "\""
+        }
         let parts = fields.keys.sorted().map { k -> String in
-            let v = fields[k]!
-            return v is String ? "\"\(k)\":\"\(v)\"" : "\"\(k)\":\(v)"
+            switch fields[k]! {
+            case let v as String: return "\"\(k)\":" + string(v)
+            case let v as Double: return "\"\(k)\":" + (v.isFinite ? "\(v)" : "null")
+            case let v: return "\"\(k)\":\(v)"
+            }
         }
         print("{" + parts.joined(separator: ",") + "}")
     }

@@ -47,6 +47,12 @@ struct SweepCommand: ParsableCommand {
     /// One blocking: median GFLOP/s and its interquartile range (GFLOP/s at the 75th and 25th percentile times).
     struct Point { let mc, kc, nc: Int; let gflops: Double; let spread: (low: Double, high: Double) }
 
+    func validate() throws {
+        guard `repeat` >= 1, warmup >= 0, threads >= 1 else {
+            throw ValidationError("--repeat and --threads must be >= 1 and --warmup >= 0")
+        }
+    }
+
     func run() throws {
         let shapes = try shape.split(separator: ",").map { s -> MatmulShape in
             guard let parsed = MatmulShape(argument: String(s)) else { throw ValidationError("bad shape '\(s)'") }

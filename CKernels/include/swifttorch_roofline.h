@@ -15,6 +15,7 @@ extern "C" {
 typedef struct {
     double seconds;
     double ops;
+    int threads; // threads that really ran (OpenMP may give fewer than asked; 1 without OpenMP)
 } st_peak_result;
 
 /// FP32 FMA peak: `iters` rounds of independent FMA chains (enough to hide the FMA latency on every pipe)
@@ -27,8 +28,8 @@ int st_peak_int8_supported(void);
 /// seconds < 0 when VNNI is not available.
 st_peak_result st_peak_int8(int64_t iters, int threads);
 
-/// Core clock in Hz measured with a chain of dependent integer adds (one cycle each); 0 when this
-/// architecture has no probe.
+/// Core clock in Hz measured with a chain of dependent register-register integer adds (one cycle each); 0
+/// when this architecture has no probe. A reading can be low (descheduled, clock ramping), not high.
 double st_clock_hz(int64_t adds);
 
 /// The bandwidth kernels: STREAM's copy a = b (16 B per element) and triad a = b + s*c (24 B per element)
@@ -40,9 +41,10 @@ int st_bw_bytes_per_element(st_bw_kind kind);
 
 /// Best seconds over `trials` of `reps` passes of `kind` over arrays of `n` doubles that belong to each
 /// thread (allocated and first touched by it), on `threads` threads started together; < 0 on failure.
-/// Bytes moved in that time: threads * reps * n * st_bw_bytes_per_element(kind). Small n measures a cache
-/// level's bandwidth, n far beyond the last-level cache the memory's.
-double st_bandwidth(st_bw_kind kind, st_isa isa, int64_t n, int64_t reps, int trials, int threads);
+/// *team (if given) receives the threads that really ran. Bytes moved in that time:
+/// team * reps * n * st_bw_bytes_per_element(kind). Small n measures a cache level's bandwidth, n far beyond
+/// the last-level cache the memory's.
+double st_bandwidth(st_bw_kind kind, st_isa isa, int64_t n, int64_t reps, int trials, int threads, int *team);
 
 #ifdef __cplusplus
 }

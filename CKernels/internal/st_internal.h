@@ -9,6 +9,12 @@
 
 #define ST_RESTRICT __restrict__
 #define ST_ALIGN 64
+/// Keeps the compiler from turning a function's copy/fill loops into memcpy/memset calls.
+#if defined(__clang__)
+#define ST_NO_MEMCPY __attribute__((no_builtin("memcpy"), no_builtin("memset")))
+#else
+#define ST_NO_MEMCPY __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
 
 // ---------------------------------------------------------------- errors
 /// Records a printf-style message for st_last_error() and returns `code`.

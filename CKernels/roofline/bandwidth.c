@@ -5,7 +5,8 @@
 // triad 24 (the write's read-for-ownership is not counted).
 //
 // Each ISA gets its own copy of the loops (the compiler vectorizes them for that ISA): cache-resident
-// bandwidth depends on the vector width; memory bandwidth does not.
+// bandwidth depends on the vector width; memory bandwidth does not. The copy stays a loop (ST_NO_MEMCPY):
+// the C library's memcpy would use non-temporal stores on large arrays, which STREAM's copy does not.
 #include "../internal/st_internal.h"
 #include "swifttorch_roofline.h"
 #include "swifttorch_tensor.h"
@@ -21,7 +22,7 @@ int st_bw_bytes_per_element(st_bw_kind kind) { return kind == ST_BW_COPY ? 16 : 
 
 // One pass per repetition; the scalar changes each pass and the compiler barrier keeps every pass.
 #define BW_PASSES(attr, name)                                                                             \
-    attr static void name(st_bw_kind kind, double *ST_RESTRICT a, const double *ST_RESTRICT b,          \
+    attr ST_NO_MEMCPY static void name(st_bw_kind kind, double *ST_RESTRICT a, const double *ST_RESTRICT b,          \
                           const double *ST_RESTRICT c, int64_t n, int64_t reps) {                        \
         for (int64_t r = 0; r < reps; r++) {                                                            \
             const double s = 3.0 + 1e-9 * (double)r;                                                    \
@@ -53,11 +54,11 @@ static bw_fn passes_for(st_isa isa) {
 /// One thread's part: allocate, touch, then `trials` timed rounds between barriers (thread 0 keeps time).
 static void thread_part(bw_fn fn, st_bw_kind kind, int64_t n, int64_t reps, int trials, int tid,
                         double *best, int *failed) {
-    double *a = st_aligned_alloc((size_t)n * 8), *b = st_aligned_alloc((size_t)n * 8),
-           *c = st_aligned_alloc((size_t)n * 8);
-    const int ok = a && b && c;
+    double *a = st_aligned_alloc((size_t)n * 8), *b = st_aligned_alloc((size_t)n * 8);
+    double *c = kind == ST_BW_TRIAD ? st_aligned_alloc((size_t)n * 8) : NULL; // copy reads b only
+    const int ok = a && b && (c || kind != ST_BW_TRIAD);
     if (ok)
-        for (int64_t i = 0; i < n; i++) { a[i] = 0; b[i] = 1; c[i] = 2; }
+        for (int64_t i = 0; i < n; i++) { a[i] = 0; b[i] = 1; if (c) c[i] = 2; }
     else {
 #ifdef ST_HAVE_OPENMP
 #pragma omp atomic write
@@ -69,7 +70,7 @@ static void thread_part(bw_fn fn, st_bw_kind kind, int64_t n, int64_t reps, int 
 #pragma omp barrier
 #endif
         const double t0 = now();
-        if (ok) fn(kind, a, b, c, n, reps);
+        if (ok) fn(kind, a, b, c ? c : b, n, reps);
 #ifdef ST_HAVE_OPENMP
 #pragma omp barrier
 #endif
@@ -81,19 +82,24 @@ static void thread_part(bw_fn fn, st_bw_kind kind, int64_t n, int64_t reps, int 
     st_aligned_free(c);
 }
 
-double st_bandwidth(st_bw_kind kind, st_isa isa, int64_t n, int64_t reps, int trials, int threads) {
+double st_bandwidth(st_bw_kind kind, st_isa isa, int64_t n, int64_t reps, int trials, int threads, int *team) {
+    if (team) *team = 1;
     if (n < 1 || reps < 1 || trials < 1) return -1;
-    if (threads < 1) threads = 1;
     const bw_fn fn = passes_for(isa);
     double best = 1e30;
     int failed = 0;
 #ifdef ST_HAVE_OPENMP
     if (threads > 1) {
 #pragma omp parallel num_threads(threads)
-        thread_part(fn, kind, n, reps, trials, omp_get_thread_num(), &best, &failed);
-        if (failed) return -1;
-        return best;
+        {
+#pragma omp master
+            if (team) *team = omp_get_num_threads();
+            thread_part(fn, kind, n, reps, trials, omp_get_thread_num(), &best, &failed);
+        }
+        return failed ? -1 : best;
     }
+#else
+    (void)threads;
 #endif
     thread_part(fn, kind, n, reps, trials, 0, &best, &failed);
     return failed ? -1 : best;
@@ -102,7 +108,7 @@ double st_bandwidth(st_bw_kind kind, st_isa isa, int64_t n, int64_t reps, int tr
 // The tensor kernels' STREAM figures (bench ops): n doubles shared among the kernels' threads.
 static double stream_best(st_bw_kind kind, int64_t n, int reps) {
     const int threads = st_get_num_threads();
-    return st_bandwidth(kind, st_isa_active(), (n + threads - 1) / threads, 1, reps, threads);
+    return st_bandwidth(kind, st_isa_active(), (n + threads - 1) / threads, 1, reps, threads, NULL);
 }
 
 double st_stream_triad(int64_t n, int reps) { return stream_best(ST_BW_TRIAD, n, reps); }

@@ -25,15 +25,26 @@ static double now(void) {
 }
 
 // ---------------------------------------------------------------- per-thread kernels (return a checksum)
+// The portable twin must stay scalar: an empty asm that takes each accumulator in a scalar register keeps
+// the compiler from packing the 16 chains into SIMD registers (it would otherwise, and "scalar" would
+// measure SSE or NEON).
+#if defined(__x86_64__)
+#define ST_SCALAR_REG(v) __asm__ volatile("" : "+x"(v))
+#elif defined(__aarch64__)
+#define ST_SCALAR_REG(v) __asm__ volatile("" : "+w"(v))
+#else
+#define ST_SCALAR_REG(v) __asm__ volatile("" : "+r"(v))
+#endif
 #define REF_CHAINS 16
 static float fma_ref(int64_t iters, float seed) {
     float acc[REF_CHAINS];
     for (int c = 0; c < REF_CHAINS; c++) acc[c] = seed + (float)c;
     const float a = 0.999999f, b = 1e-6f;
-    for (int64_t i = 0; i < iters; i++) {
-        for (int c = 0; c < REF_CHAINS; c++) acc[c] = acc[c] * a + b;
-        __asm__ volatile("" : : : "memory"); // one round per iteration, no reordering across rounds
-    }
+    for (int64_t i = 0; i < iters; i++)
+        for (int c = 0; c < REF_CHAINS; c++) {
+            acc[c] = acc[c] * a + b;
+            ST_SCALAR_REG(acc[c]);
+        }
     float s = 0;
     for (int c = 0; c < REF_CHAINS; c++) s += acc[c];
     return s;
@@ -93,11 +104,12 @@ static float fma_neon(int64_t iters, float seed) {
 typedef float (*peak_fn)(int64_t iters, float seed);
 
 /// Runs fn on `threads` threads released by one barrier; the wall time runs from the barrier to the last
-/// thread's finish (a second barrier).
-static double run_threads(peak_fn fn, int64_t iters, int threads) {
+/// thread's finish (a second barrier). *team receives the threads that really ran (OpenMP may give fewer;
+/// 1 without OpenMP), which the operation counts must use.
+static double run_threads(peak_fn fn, int64_t iters, int threads, int *team) {
     volatile float sink = 0;
     double t0 = 0, t1 = 0;
-    if (threads < 1) threads = 1;
+    *team = 1;
 #ifdef ST_HAVE_OPENMP
     if (threads > 1) {
 #pragma omp parallel num_threads(threads)
@@ -105,7 +117,10 @@ static double run_threads(peak_fn fn, int64_t iters, int threads) {
             fn(iters / 16 + 1, 1.0f); // warm the core up (clock ramp, AVX power licence)
 #pragma omp barrier
 #pragma omp master
-            t0 = now();
+            {
+                *team = omp_get_num_threads();
+                t0 = now();
+            }
             float s = fn(iters, (float)omp_get_thread_num());
 #pragma omp barrier
 #pragma omp master
@@ -115,6 +130,8 @@ static double run_threads(peak_fn fn, int64_t iters, int threads) {
         }
         return t1 - t0;
     }
+#else
+    (void)threads;
 #endif
     fn(iters / 16 + 1, 1.0f);
     t0 = now();
@@ -125,7 +142,7 @@ static double run_threads(peak_fn fn, int64_t iters, int threads) {
 }
 
 st_peak_result st_peak_fp32(st_isa isa, int64_t iters, int threads) {
-    st_peak_result r = {-1, 0};
+    st_peak_result r = {-1, 0, 0};
     if (!st_isa_supported(isa) || iters < 1) return r;
     peak_fn fn = fma_ref;
     double per_round = REF_CHAINS * 2.0;
@@ -139,9 +156,10 @@ st_peak_result st_peak_fp32(st_isa isa, int64_t iters, int threads) {
 #endif
     default: break;
     }
-    if (threads < 1) threads = 1;
-    r.seconds = run_threads(fn, iters, threads);
-    r.ops = per_round * (double)iters * threads;
+    int team = 1;
+    r.seconds = run_threads(fn, iters, threads, &team);
+    r.ops = per_round * (double)iters * team;
+    r.threads = team;
     return r;
 }
 
@@ -155,12 +173,13 @@ int st_peak_int8_supported(void) {
 }
 
 st_peak_result st_peak_int8(int64_t iters, int threads) {
-    st_peak_result r = {-1, 0};
+    st_peak_result r = {-1, 0, 0};
 #if defined(__x86_64__)
     if (!st_peak_int8_supported() || iters < 1) return r;
-    if (threads < 1) threads = 1;
-    r.seconds = run_threads(dot_vnni, iters, threads);
-    r.ops = VNNI_CHAINS * 64 * 2.0 * (double)iters * threads;
+    int team = 1;
+    r.seconds = run_threads(dot_vnni, iters, threads, &team);
+    r.ops = VNNI_CHAINS * 64 * 2.0 * (double)iters * team;
+    r.threads = team;
 #else
     (void)iters;
     (void)threads;
@@ -168,27 +187,21 @@ st_peak_result st_peak_int8(int64_t iters, int threads) {
     return r;
 }
 
+// Register-register adds: some cores execute small immediate adds at rename (zero latency), never a
+// register-register one. A probe reads low when the thread is descheduled or the clock is still ramping.
+#if defined(__x86_64__)
+#define ST_ADD_CHAIN ".rept 100\n\tadd %1, %0\n\t.endr"
+#else
+#define ST_ADD_CHAIN ".rept 100\n\tadd %0, %0, %1\n\t.endr"
+#endif
+
 double st_clock_hz(int64_t adds) {
 #if defined(__x86_64__) || defined(__aarch64__)
-    uint64_t x = 0;
+    uint64_t x = 0, one = 1;
     const int64_t rounds = adds / 100 + 1;
-    for (int64_t i = 0; i < rounds / 8 + 1; i++) // warm-up: let the clock ramp
-        __asm__ volatile(".rept 100\n\t"
-#if defined(__x86_64__)
-                         "add $1, %0\n\t"
-#else
-                         "add %0, %0, #1\n\t"
-#endif
-                         ".endr" : "+r"(x));
+    for (int64_t i = 0; i < rounds / 8 + 1; i++) __asm__ volatile(ST_ADD_CHAIN : "+r"(x) : "r"(one)); // ramp up
     const double t0 = now();
-    for (int64_t i = 0; i < rounds; i++)
-        __asm__ volatile(".rept 100\n\t"
-#if defined(__x86_64__)
-                         "add $1, %0\n\t"
-#else
-                         "add %0, %0, #1\n\t"
-#endif
-                         ".endr" : "+r"(x));
+    for (int64_t i = 0; i < rounds; i++) __asm__ volatile(ST_ADD_CHAIN : "+r"(x) : "r"(one));
     const double t = now() - t0;
     return t > 0 ? 100.0 * (double)rounds / t : 0;
 #else

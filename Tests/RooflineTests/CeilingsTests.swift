@@ -37,6 +37,11 @@ import Testing
         #expect(zen1.fmaUnits(for: .avx2, environment: none) == 1)
         #expect(zen4.fmaUnits(for: .avx512, environment: ["SWIFTTORCH_FMA_UNITS": "2"]) == 2)
         #expect(zen4.fmaUnits(for: .avx512, environment: ["SWIFTTORCH_FMA_UNITS": "zero"]) == 1)
+        let tigerLake = CPUInfo(cpuinfo: "vendor_id : GenuineIntel\ncpu family : 6\nmodel : 140\n", architecture: "x86_64")
+        #expect(tigerLake.fmaUnits(for: .avx512, environment: none) == 1)
+        #expect(tigerLake.fmaUnits(for: .avx2, environment: none) == 2)
+        let sapphireRapids = CPUInfo(cpuinfo: "vendor_id : GenuineIntel\ncpu family : 6\nmodel : 143\n", architecture: "x86_64")
+        #expect(sapphireRapids.fmaUnits(for: .avx512, environment: none) == 2)
         #expect(CPUInfo.lanes(.avx512) == 16 && CPUInfo.lanes(.avx2) == 8 && CPUInfo.lanes(.neon) == 4)
     }
 

@@ -148,8 +148,10 @@ struct ConvTests {
 
     @Test("float32 backward (dX, dW, db) agrees with float64, including the valid-convolution fast path")
     func float32Backward() {
-        // Configs 0 and 4 without padding/stride take the unit-stride "valid" im2col/col2im kernels in float32.
-        let valid: [Config] = [([2, 3, 7, 9], [4, 3, 3, 2], (1, 1), (0, 0), (1, 1)), ([3, 1, 12, 12], [6, 1, 5, 5], (1, 1), (0, 0), (1, 1))]
+        // The first two take the direct kernels (forward and dW; dX through col2im); the third, unit column
+        // stride with row dilation 2, the unit-stride im2col/col2im kernels; configs[1] the general ones.
+        let valid: [Config] = [([2, 3, 7, 9], [4, 3, 3, 2], (1, 1), (0, 0), (1, 1)), ([3, 1, 12, 12], [6, 1, 5, 5], (1, 1), (0, 0), (1, 1)),
+                               ([1, 2, 9, 8], [3, 2, 3, 3], (1, 1), (1, 1), (2, 1))]
         for (i, cfg) in (valid + [ConvTests.configs[1]]).enumerated() {
             var grads: [[[Double]]] = []
             for dtype in [DType.float32, .float64] {
@@ -211,6 +213,35 @@ struct ConvTests {
         expectGradCheck("maxPool2d stride 1, padding 1", [distinct]) { maxPool2d($0[0], kernelSize: 3, stride: 1, padding: 1) }
         expectGradCheck("avgPool2d", [input([2, 3, 5, 5], 80)]) { avgPool2d($0[0], kernelSize: 2, stride: 1) }
         expectGradCheck("avgPool2d padded", [input([1, 2, 5, 4], 81)]) { avgPool2d($0[0], kernelSize: 3, stride: 2, padding: 1) }
+    }
+
+    @Test("2×2 stride-2 max pooling: hand-made windows for every tie position, −inf, and NaN in each slot")
+    func maxPool2x2Windows() {
+        // Each window [v0 v1; v2 v3] as one 2×2 plane; expected (value, flat index of the first maximum in
+        // window order; a NaN wins, the first NaN).
+        let inf = Float.infinity, nan = Float.nan
+        let windows: [([Float], Float, Int)] = [
+            ([1, 2, 3, 4], 4, 3), ([4, 3, 2, 1], 4, 0), ([5, 5, 1, 1], 5, 0), ([1, 5, 5, 1], 5, 1), ([1, 1, 5, 5], 5, 2),
+            ([5, 1, 1, 5], 5, 0), ([2, 2, 2, 2], 2, 0), ([-inf, -inf, -inf, -inf], -inf, 0), ([-inf, -inf, -inf, 3], 3, 3),
+            ([nan, 1, 2, 3], nan, 0), ([1, nan, 9, 3], nan, 1), ([1, 2, nan, 9], nan, 2), ([9, 2, 3, nan], nan, 3),
+            ([1, nan, nan, 3], nan, 1),
+        ]
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                for (values, value, at) in windows {
+                    let x = Tensor(values, shape: [1, 1, 2, 2])
+                    x.requiresGrad = true
+                    let y = maxPool2d(x, kernelSize: 2)
+                    let got = y.scalars[0]
+                    #expect(got == value || (got.isNaN && value.isNaN), "\(isa) \(values): \(got), expected \(value)")
+                    y.sum().backward()
+                    #expect(x.grad!.scalars == (0..<4).map { $0 == at ? 1 : 0 }, "\(isa) \(values): gradient not at \(at)")
+                }
+                // Many planes (two threads share them) give the same results as the general float64 path.
+                let big = Tensor.randn([8, 16, 24, 24], generator: seeded(77))
+                #expect(maxPool2d(big, kernelSize: 2).doubles == maxPool2d(big.to(.float64), kernelSize: 2).doubles)
+            }
+        }
     }
 
     @Test("2×2 stride-2 max pooling (the float32 fast path, every ISA) matches the general float64 path: ties, NaN, odd sizes")

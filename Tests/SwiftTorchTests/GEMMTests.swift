@@ -118,6 +118,11 @@ struct GEMMTests {
                             }
                         }
                         #expect(results[0] == results[1], "\(isa) \(m)x\(n)x\(k): 1 and 2 threads differ")
+                        // beta = 0: C is write-only, NaN and Inf already there are overwritten.
+                        var poisoned = problem.c0 // the padding past column N keeps c0's values (checked untouched)
+                        for i in 0..<m { for j in 0..<n { poisoned[i * problem.ldc + j] = j % 3 == 0 ? .infinity : .nan } }
+                        let c = problem.run(.packed, alpha: 1.5, beta: 0, c: poisoned)
+                        problem.check(c, alpha: 1.5, beta: 0, context: "gemv beta=0 \(isa) \(m)x\(n)x\(k) ta=\(ta) tb=\(tb)")
                     }
                 }
             }
@@ -151,6 +156,30 @@ struct GEMMTests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    @Test("B in place with two threads and several NC and KC blocks (a large enough product for two threads)")
+    func packBInPlaceThreadsAndBlocks() {
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                let (mr, nr) = (Kernels.blocking.mr, Kernels.blocking.nr)
+                Kernels.setBlocking(kc: 64, nc: 4 * nr)
+                defer { Kernels.resetBlocking(); Kernels.packB = .automatic }
+                let problem = GEMMProblem(m: mr, n: 40 * nr + 5, k: 700, transA: false, transB: false, seed: 1400)
+                var results: [[UInt32]] = []
+                for mode in [Kernels.PackBMode.always, .automatic] {
+                    Kernels.packB = mode
+                    for threads in [1, 2] {
+                        Kernels.withThreads(threads) {
+                            let c = problem.run(.packed, alpha: 1, beta: 1)
+                            problem.check(c, alpha: 1, beta: 1, context: "packB=\(mode) \(isa) \(threads)t")
+                            results.append(c.map(\.bitPattern))
+                        }
+                    }
+                }
+                #expect(results.allSatisfy { $0 == results[0] }, "\(isa): pack-B modes or thread counts differ")
             }
         }
     }
