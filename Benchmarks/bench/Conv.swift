@@ -44,13 +44,20 @@ struct ConvCommand: ParsableCommand {
                     let y = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) }
                     let direct = directConv(x, w, pad: s.pad, outShape: y.shape)
                     let err = zip(y.scalars, direct.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
-                    if err > 1e-3 { throw ValidationError("\(s.name): im2col differs from the direct kernel by \(err)") }
+                    if err > 1e-3 { throw ValidationError("\(s.name): conv2d differs from the naive direct loops by \(err)") }
                     let ho = y.shape[2], flops = 2.0 * Double(s.n * s.o * ho * ho * s.c * s.k * s.k)
-                    let tIm2col = medianSeconds(warmup: 5, runs: `repeat`) { _ = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
+                    func forward() { _ = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
+                    let tChosen = medianSeconds(warmup: 5, runs: `repeat`, forward)
+                    Kernels.directConvolution = false // the lowering, for the im2col + GEMM column
+                    let lowered = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) }
+                    let errLowered = zip(lowered.scalars, direct.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
+                    let tIm2col = medianSeconds(warmup: 5, runs: `repeat`, forward)
+                    Kernels.directConvolution = true
+                    if errLowered > 1e-3 { throw ValidationError("\(s.name): im2col + GEMM differs from the naive direct loops by \(errLowered)") }
                     let tDirect = medianSeconds(warmup: 1, runs: 3) { _ = directConv(x, w, pad: s.pad, outShape: y.shape) }
-                    print(String(format: "%-12@ %d thr  conv2d %8.3f ms %7.1f GFLOP/s   direct %8.3f ms %6.1f GFLOP/s   %5.1fx",
-                                 s.name, t, tIm2col * 1e3, flops / tIm2col / 1e9, tDirect * 1e3, flops / tDirect / 1e9,
-                                 tDirect / tIm2col))
+                    print(pad(s.name, 12) + String(format: " %d thr  conv2d %7.3f ms %6.1f GFLOP/s   im2col+GEMM %7.3f ms %6.1f GFLOP/s   naive %8.3f ms %5.1f GFLOP/s   im2col+GEMM %5.1fx naive",
+                                 t, tChosen * 1e3, flops / tChosen / 1e9, tIm2col * 1e3, flops / tIm2col / 1e9,
+                                 tDirect * 1e3, flops / tDirect / 1e9, tDirect / tIm2col))
                 }
                 if !noEpoch { try lenetEpoch(threads: t) }
             }

@@ -1,6 +1,7 @@
 // The kernel engine's settings seen from Swift: ISA dispatch, threads, caches and blocking.
 import CKernels
 import Foundation
+import Synchronization
 
 /// Instruction sets the C kernels are written for.
 public enum ISA: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -172,6 +173,14 @@ public enum Kernels {
         get { PackBMode(rawValue: st_sgemm_get_pack_b()) ?? .automatic }
         set { st_sgemm_set_pack_b(newValue.rawValue) }
     }
+
+    /// Whether conv2d may compute unit-stride layers of up to 1024 taps directly (tensor/conv_small.c) instead
+    /// of lowering them to a GEMM (default true; false forces im2col + GEMM, for comparisons).
+    public static var directConvolution: Bool {
+        get { directConvolutionFlag.load(ordering: .relaxed) }
+        set { directConvolutionFlag.store(newValue, ordering: .relaxed) }
+    }
+    private static let directConvolutionFlag = Atomic<Bool>(true)
 
     /// The active micro-kernel's name, e.g. `sgemm_ukr_avx2_6x16`.
     public static var microKernel: String { String(cString: st_sgemm_ukr_name()) }

@@ -60,8 +60,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
     let xc = Ledger.internalStep { x.contiguous() }, wc = Ledger.internalStep { weight.contiguous() }
     let y: Tensor
     var keptCol: Tensor? = nil                                       // col: [K, N·L], kept for dW
-    if x.dtype == .float32 && st_conv2d_small_applies(&g) != 0 && (Kernels.isa == .avx2 || Kernels.isa == .avx512)
-        && n >= Kernels.threads {
+    if Kernels.directConvolution && x.dtype == .float32 && st_conv2d_small_applies(&g) != 0
+        && (Kernels.isa == .avx2 || Kernels.isa == .avx512) && n >= Kernels.threads {
         // Unit stride, up to 1024 taps, at least one image per thread (the kernel splits images): computed
         // directly in registers, no lowered matrix; the backward pass lowers the input itself for dW.
         y = Tensor.empty([n, o, ho, wo], dtype: x.dtype)
