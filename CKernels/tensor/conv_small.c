@@ -170,8 +170,9 @@ st_status st_conv2d_small_f32(st_isa isa, int64_t N, int64_t O, const st_conv_ge
 // ---------------------------------------------------------------- weight gradient
 // dw [O, C, kh, kw] = Σ_n Σ_oh,ow dy[n, o, oh, ow] · xpad[n, c, oh+ki, ow+kj]: for each block of 3 output
 // channels × 3 taps, 9 ymm accumulators run over every chunk of 8 outputs of an image (3 dy loads, 3 x
-// loads, 9 FMAs), are summed across lanes, and added to dw image after image. Threads split the blocks,
-// so each weight is summed by one thread in image order: the result does not depend on the thread count.
+// loads, 9 FMAs) and carry their 8 lanes from image to image (a per-thread buffer); the lanes are summed
+// once at the end. Threads split the blocks, so each weight is summed by one thread in image order: the
+// result does not depend on the thread count.
 // dy is first copied per image into rows of ceil(Wo/8)·8 floats with zero tails (the lanes past Wo add 0).
 #define TG 3 // taps per register block
 
@@ -180,30 +181,28 @@ typedef struct {
     int64_t O, Og, taps, Hp, Wp, row_chunks, W8; // W8 = row_chunks · 8
 } dw_ctx;
 
-/// The portable twin of dw_block_avx2: the same block, scalar arithmetic, lanes summed in the same order.
-static void dw_block_ref(const dw_ctx *s, const float *xp, const float *dyp, int64_t o0, int64_t t0, float sums[OG][TG]) {
+/// The portable twin of dw_block_avx2: the same block and lanes, scalar arithmetic.
+static void dw_block_ref(const dw_ctx *s, const float *xp, const float *dyp, int64_t o0, int64_t t0,
+                         float part[OG][TG][8]) {
     const st_conv_geometry *g = s->g;
     const int64_t kk = g->kh * g->kw;
     for (int gi = 0; gi < OG; gi++)
         for (int ti = 0; ti < TG; ti++) {
             const int64_t t = t0 + ti < s->taps ? t0 + ti : s->taps - 1; // past the last tap: repeat it (discarded)
             const int64_t c = t / kk, ki = t % kk / g->kw, kj = t % g->kw;
-            float lanes[8] = {0};
+            float *lanes = part[gi][ti];
             for (int64_t oh = 0; oh < g->Ho; oh++)
                 for (int64_t ow = 0; ow < s->W8; ow += 8) {
                     const float *d = dyp + ((o0 + gi) * g->Ho + oh) * s->W8 + ow;
                     const float *x = xp + (c * s->Hp + oh + ki) * s->Wp + ow + kj;
                     for (int j = 0; j < 8; j++) lanes[j] += d[j] * x[j];
                 }
-            float sum = 0;
-            for (int j = 0; j < 8; j++) sum += lanes[j];
-            sums[gi][ti] = sum;
         }
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) static void dw_block_avx2(const dw_ctx *s, const float *xp, const float *dyp,
-                                                              int64_t o0, int64_t t0, float sums[OG][TG]) {
+                                                              int64_t o0, int64_t t0, float part[OG][TG][8]) {
     const st_conv_geometry *g = s->g;
     const int64_t kk = g->kh * g->kw;
     const float *xt[TG];
@@ -211,9 +210,9 @@ __attribute__((target("avx2,fma"))) static void dw_block_avx2(const dw_ctx *s, c
         const int64_t t = t0 + ti < s->taps ? t0 + ti : s->taps - 1;
         xt[ti] = xp + (t / kk * s->Hp + t % kk / g->kw) * s->Wp + t % g->kw;
     }
-    __m256 acc[OG][TG];
+    __m256 acc[OG][TG]; // the block's 8-lane partial sums, carried from image to image in part
     for (int gi = 0; gi < OG; gi++)
-        for (int ti = 0; ti < TG; ti++) acc[gi][ti] = _mm256_setzero_ps();
+        for (int ti = 0; ti < TG; ti++) acc[gi][ti] = _mm256_loadu_ps(part[gi][ti]);
     for (int64_t oh = 0; oh < g->Ho; oh++) {
         const float *d0 = dyp + (o0 * g->Ho + oh) * s->W8, *d1 = d0 + g->Ho * s->W8, *d2 = d1 + g->Ho * s->W8;
         const float *x0 = xt[0] + oh * s->Wp, *x1 = xt[1] + oh * s->Wp, *x2 = xt[2] + oh * s->Wp;
@@ -232,13 +231,7 @@ __attribute__((target("avx2,fma"))) static void dw_block_avx2(const dw_ctx *s, c
         }
     }
     for (int gi = 0; gi < OG; gi++)
-        for (int ti = 0; ti < TG; ti++) {
-            float lanes[8];
-            _mm256_storeu_ps(lanes, acc[gi][ti]);
-            float sum = 0;
-            for (int j = 0; j < 8; j++) sum += lanes[j];
-            sums[gi][ti] = sum;
-        }
+        for (int ti = 0; ti < TG; ti++) _mm256_storeu_ps(part[gi][ti], acc[gi][ti]);
 }
 #endif
 
@@ -249,7 +242,7 @@ st_status st_conv2d_small_dw_f32(st_isa isa, int64_t N, int64_t O, const st_conv
                        ST_CONV_SMALL_TAPS);
     if (!st_isa_supported(isa))
         return st_fail(ST_ERR_UNSUPPORTED, "st_conv2d_small_dw_f32: this CPU does not support ISA %d", (int)isa);
-    void (*block)(const dw_ctx *, const float *, const float *, int64_t, int64_t, float[OG][TG]) = dw_block_ref;
+    void (*block)(const dw_ctx *, const float *, const float *, int64_t, int64_t, float[OG][TG][8]) = dw_block_ref;
 #if defined(__x86_64__)
     if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) block = dw_block_avx2;
 #endif
@@ -261,26 +254,34 @@ st_status st_conv2d_small_dw_f32(st_isa isa, int64_t N, int64_t O, const st_conv
     int threads = st_threads_for(N * O * g->Ho * g->Wo * s.taps);
     if (threads > blocks) threads = (int)blocks;
     const size_t xp_floats = (size_t)(g->C * s.Hp * s.Wp), dyp_floats = (size_t)(s.Og * g->Ho * s.W8);
-    float *buf = malloc((size_t)threads * (xp_floats + dyp_floats) * sizeof(float));
+    const size_t part_floats = (size_t)((blocks + threads - 1) / threads + 1) * OG * TG * 8;
+    const size_t per_thread = xp_floats + dyp_floats + part_floats;
+    float *buf = malloc((size_t)threads * per_thread * sizeof(float));
     if (buf == NULL) return st_fail(ST_ERR_ALLOCATION, "st_conv2d_small_dw_f32: no memory for the padded planes");
-    memset(dw, 0, (size_t)(O * s.taps) * sizeof(float));
     ST_FOR(threads, t, threads, {
-        float *xp = buf + (size_t)t * (xp_floats + dyp_floats), *dyp = xp + xp_floats;
+        float *xp = buf + (size_t)t * per_thread, *dyp = xp + xp_floats, *part = dyp + dyp_floats;
         const int64_t b0 = blocks * t / threads, b1 = blocks * (t + 1) / threads;
         memset(dyp, 0, dyp_floats * sizeof(float)); // zero tails and channels past O, once
+        memset(part, 0, (size_t)(b1 - b0) * OG * TG * 8 * sizeof(float));
         for (int64_t n = 0; n < N; n++) {
             pad_image(&pad, x + n * g->C * g->H * g->W, xp);
             for (int64_t o = 0; o < O; o++)
                 for (int64_t oh = 0; oh < g->Ho; oh++)
                     memcpy(dyp + (o * g->Ho + oh) * s.W8, dy + ((n * O + o) * g->Ho + oh) * g->Wo,
                            (size_t)g->Wo * sizeof(float));
-            for (int64_t bi = b0; bi < b1; bi++) {
-                const int64_t o0 = bi / tg_blocks * OG, t0 = bi % tg_blocks * TG;
-                float sums[OG][TG];
-                block(&s, xp, dyp, o0, t0, sums);
-                for (int gi = 0; gi < OG && o0 + gi < O; gi++)
-                    for (int ti = 0; ti < TG && t0 + ti < s.taps; ti++) dw[(o0 + gi) * s.taps + t0 + ti] += sums[gi][ti];
-            }
+            for (int64_t bi = b0; bi < b1; bi++)
+                block(&s, xp, dyp, bi / tg_blocks * OG, bi % tg_blocks * TG,
+                      (float(*)[TG][8])(part + (size_t)(bi - b0) * OG * TG * 8));
+        }
+        for (int64_t bi = b0; bi < b1; bi++) { // lanes summed once, in a fixed order
+            const int64_t o0 = bi / tg_blocks * OG, t0 = bi % tg_blocks * TG;
+            const float *pb = part + (size_t)(bi - b0) * OG * TG * 8;
+            for (int gi = 0; gi < OG && o0 + gi < O; gi++)
+                for (int ti = 0; ti < TG && t0 + ti < s.taps; ti++) {
+                    const float *lanes = pb + (gi * TG + ti) * 8;
+                    dw[(o0 + gi) * s.taps + t0 + ti] = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) +
+                                                       ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+                }
         }
     });
     free(buf);
