@@ -57,10 +57,10 @@ static void store_chunk(const small_ctx *s, const float out[OG][8], float *yn, i
 }
 
 /// The portable twin: one image, the same blocks and tap order, scalar arithmetic.
-static void image_ref(const small_ctx *s, const float *xp, float *yn) {
+static void image_ref(const small_ctx *s, const float *xp, float *yn, int64_t og0, int64_t og1) {
     const st_conv_geometry *g = s->g;
     const int64_t taps = g->C * g->kh * g->kw, chunks = g->Ho * s->row_chunks;
-    for (int64_t o0 = 0; o0 < s->O; o0 += OG)
+    for (int64_t o0 = og0 * OG; o0 < og1 * OG; o0 += OG)
         for (int64_t q0 = 0; q0 < chunks; q0 += OV)
             for (int64_t q = q0; q < q0 + OV && q < chunks; q++) {
                 int64_t oh, ow;
@@ -84,10 +84,11 @@ static void image_ref(const small_ctx *s, const float *xp, float *yn) {
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) static void image_avx2(const small_ctx *s, const float *xp, float *yn) {
+__attribute__((target("avx2,fma"))) static void image_avx2(const small_ctx *s, const float *xp, float *yn, int64_t og0,
+                                                           int64_t og1) {
     const st_conv_geometry *g = s->g;
     const int64_t taps = g->C * g->kh * g->kw, Ho = g->Ho, Wo = g->Wo, chunks = Ho * s->row_chunks;
-    for (int64_t o0 = 0; o0 < s->O; o0 += OG) {
+    for (int64_t o0 = og0 * OG; o0 < og1 * OG; o0 += OG) {
         const float *w0 = s->w + o0 * taps;
         for (int64_t q0 = 0; q0 < chunks; q0 += OV) {
             // The block's chunks; past the image's last chunk a block repeats it (computed, not stored).
@@ -139,7 +140,7 @@ st_status st_conv2d_small_f32(st_isa isa, int64_t N, int64_t O, const st_conv_ge
                        ST_CONV_SMALL_TAPS);
     if (!st_isa_supported(isa))
         return st_fail(ST_ERR_UNSUPPORTED, "st_conv2d_small_f32: this CPU does not support ISA %d", (int)isa);
-    void (*image)(const small_ctx *, const float *, float *) = image_ref;
+    void (*image)(const small_ctx *, const float *, float *, int64_t, int64_t) = image_ref;
 #if defined(__x86_64__)
     if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) image = image_avx2;
 #endif
@@ -155,12 +156,16 @@ st_status st_conv2d_small_f32(st_isa isa, int64_t N, int64_t O, const st_conv_ge
     for (int64_t o = 0; o < Og; o++) bpad[o] = bias != NULL && o < O ? bias[o] : 0.0f;
     s.w = wpad;
     s.bias = bpad;
-    // Images in `threads` fixed chunks, each thread with its own padded planes.
+    // Tasks (image, channel group) in `threads` fixed chunks, each thread with its own padded planes (an
+    // image is padded once per thread that works on it): one image splits among threads too.
+    const int64_t groups = Og / OG, tasks = N * groups;
     ST_FOR(threads, t, threads, {
         float *xp = planes + (size_t)t * plane_floats;
-        for (int64_t n = N * t / threads; n < N * (t + 1) / threads; n++) {
+        const int64_t k0 = tasks * t / threads, k1 = tasks * (t + 1) / threads;
+        for (int64_t n = k0 / groups; n < N && n * groups < k1; n++) {
+            const int64_t og0 = n * groups > k0 ? 0 : k0 - n * groups, og1 = (n + 1) * groups < k1 ? groups : k1 - n * groups;
             pad_image(&s, x + n * g->C * g->H * g->W, xp);
-            image(&s, xp, y + n * O * g->Ho * g->Wo);
+            image(&s, xp, y + n * O * g->Ho * g->Wo, og0, og1);
         }
     });
     free(buf);

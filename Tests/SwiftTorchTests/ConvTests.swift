@@ -79,7 +79,8 @@ struct ConvTests {
         // padding, a non-square kernel, with and without bias.
         let cases: [(x: [Int], w: [Int], pad: (Int, Int))] = [([3, 2, 9, 30], [7, 2, 5, 3], (2, 1)), ([2, 1, 28, 28], [6, 1, 5, 5], (0, 0)),
                                                             ([1, 3, 4, 5], [2, 3, 3, 3], (1, 1)), ([2, 64, 3, 3], [1, 64, 1, 1], (0, 0)),
-                                                            ([2, 6, 12, 12], [16, 6, 5, 5], (0, 0)), ([1, 20, 7, 11], [5, 20, 3, 3], (1, 0))]
+                                                            ([2, 6, 12, 12], [16, 6, 5, 5], (0, 0)), ([1, 20, 7, 11], [5, 20, 3, 3], (1, 0)),
+                                                            ([1, 16, 20, 20], [12, 16, 3, 3], (1, 1))]
         for (i, cse) in cases.enumerated() {
             let (x, xv) = randomTensor(cse.x, dtype: .float32, seed: UInt64(80 + i))
             let (w, wv) = randomTensor(cse.w, dtype: .float32, seed: UInt64(90 + i))
@@ -90,14 +91,21 @@ struct ConvTests {
             for withBias in [true, false] {
                 let ref = referenceConv(xv, cse.x, wv, cse.w, withBias ? bv : nil, stride: (1, 1), padding: cse.pad, dilation: (1, 1))
                 for isa in [ISA.scalar] + Kernels.supportedISAs.filter({ $0 == .avx2 || $0 == .avx512 }) {
-                    let y = Tensor.empty(ref.shape, dtype: .float32)
-                    let status = withExtendedLifetime((x, w, b)) {
-                        st_conv2d_small_f32(isa.cValue, Int64(cse.x[0]), Int64(cse.w[0]), &g, x.data.assumingMemoryBound(to: Float.self),
-                                            w.data.assumingMemoryBound(to: Float.self),
-                                            withBias ? b.data.assumingMemoryBound(to: Float.self) : nil, y.data.assumingMemoryBound(to: Float.self))
+                    var bits: [[UInt32]] = []
+                    for threads in [1, 2] { // two threads split images and channel groups (one image: groups only)
+                        let y = Tensor.empty(ref.shape, dtype: .float32)
+                        let status = Kernels.withThreads(threads) {
+                            withExtendedLifetime((x, w, b)) {
+                                st_conv2d_small_f32(isa.cValue, Int64(cse.x[0]), Int64(cse.w[0]), &g, x.data.assumingMemoryBound(to: Float.self),
+                                                    w.data.assumingMemoryBound(to: Float.self),
+                                                    withBias ? b.data.assumingMemoryBound(to: Float.self) : nil, y.data.assumingMemoryBound(to: Float.self))
+                            }
+                        }
+                        #expect(status == ST_OK)
+                        expectClose(y, ref.values, shape: ref.shape, Tolerance(rtol: 1e-5, atol: 1e-5), "case \(i) \(isa) \(threads)t bias=\(withBias)")
+                        bits.append(y.scalars.map(\.bitPattern))
                     }
-                    #expect(status == ST_OK)
-                    expectClose(y, ref.values, shape: ref.shape, Tolerance(rtol: 1e-5, atol: 1e-5), "case \(i) \(isa) bias=\(withBias)")
+                    #expect(bits[0] == bits[1], "case \(i) \(isa): 1 and 2 threads differ")
                 }
             }
         }

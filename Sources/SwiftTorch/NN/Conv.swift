@@ -7,7 +7,7 @@
 //   backward: dW = dYt · colᵀ [O, K];  dcol = Wᵀ · dYt [K, N·L] → col2im → dX;  db = Σ dY over N, Ho, Wo
 //   FLOPs 2·N·O·Ho·Wo·C·kh·kw; workspace: col, K·N·L elements (4·K·N·L bytes in float32), kept for the
 //   backward pass (dW needs it) while the graph lives
-//   Unit stride and dilation, K <= 1024, float32 on AVX2, N >= threads: y computed directly
+//   Unit stride and dilation, K <= 1024, float32 on AVX2: y computed directly
 //   (tensor/conv_small.c), no col: dW comes from the direct weight-gradient kernel, dX still from
 //   Wᵀ · dYt and col2im
 import CKernels
@@ -61,9 +61,9 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
     let y: Tensor
     var keptCol: Tensor? = nil                                       // col: [K, N·L], kept for dW
     if Kernels.directConvolution && x.dtype == .float32 && st_conv2d_small_applies(&g) != 0
-        && (Kernels.isa == .avx2 || Kernels.isa == .avx512) && n >= Kernels.threads {
-        // Unit stride, up to 1024 taps, at least one image per thread (the kernel splits images): computed
-        // directly in registers, no lowered matrix; the backward pass lowers the input itself for dW.
+        && (Kernels.isa == .avx2 || Kernels.isa == .avx512) && n > 0 {
+        // Unit stride, up to 1024 taps: computed directly in registers (threads split images and channel
+        // groups), no lowered matrix; the direct dW kernel needs none either.
         y = Tensor.empty([n, o, ho, wo], dtype: x.dtype)
         let bc = bias.map { b in Ledger.internalStep { b.contiguous() } }
         withExtendedLifetime((xc, wc, bc)) {
