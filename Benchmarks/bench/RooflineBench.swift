@@ -8,8 +8,11 @@ import Roofline
 import SwiftTorch
 
 struct RooflineOptions: ParsableArguments {
-    @Option(name: .long, help: "Thread counts, comma-separated (each gets its own ceilings and points).")
-    var threads: String = "1,2"
+    @Option(name: .long, help: "Thread counts, comma-separated (each gets its own ceilings and points); default 1 and all.")
+    var threads: String = RooflineOptions.defaultThreads
+
+    /// One thread and all threads (OMP_NUM_THREADS, else every core).
+    static var defaultThreads: String { Kernels.threads > 1 ? "1,\(Kernels.threads)" : "1" }
 
     @Option(name: .long, help: "Measured runs per kernel (warm-up runs are extra).")
     var `repeat`: Int = 10

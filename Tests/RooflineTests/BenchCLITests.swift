@@ -1,6 +1,7 @@
 // The bench command line: --roofline and its options, sweep lists, shapes and their errors.
 import ArgumentParser
 @testable import bench
+import SwiftTorch
 import Testing
 
 @Suite struct BenchCLITests {
@@ -12,7 +13,11 @@ import Testing
         #expect(b.options.repeat == 7 && b.options.format == .json && b.options.output == "out" && b.options.quick)
         let d = try #require(try Bench.parseAsRoot(Bench.arguments(["--roofline"])) as? RooflineCommand)
         #expect(d.options.repeat == 10 && d.options.warmup == 2 && d.options.format == .table && d.options.output == ".")
-        #expect(try d.options.threadCounts == [1, 2])
+        // The default is 1 and all threads (read while the setting is held, so no other test changes it).
+        try Kernels.withThreads(3) {
+            let all = try #require(try Bench.parseAsRoot(Bench.arguments(["--roofline"])) as? RooflineCommand)
+            #expect(try all.options.threadCounts == [1, 3])
+        }
         // A subcommand's own arguments are left alone.
         #expect(Bench.arguments(["matmul", "--roofline"]) == ["matmul", "--roofline"])
         #expect(try Bench.parseAsRoot([]) is Bench)
