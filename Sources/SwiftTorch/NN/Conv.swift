@@ -97,8 +97,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
             let dx = x.requiresGrad ? Tensor.zeros(x.shape, dtype: x.dtype) : nil
             let dw = weight.requiresGrad ? Tensor.empty([o, k], dtype: x.dtype) : nil
             let direct = keptCol == nil                                  // the forward ran the direct kernel
-            // dY as [O, N·L] for the GEMMs (and db); the direct dW kernel reads dY as given, [N, O, Ho, Wo].
-            let gt = !direct || dx != nil || bias?.requiresGrad == true ? gy.permute([1, 0, 2, 3]).contiguous() : nil
+            // dY as [O, N·L] for the GEMMs; the direct dW kernel and db read dY as given, [N, O, Ho, Wo].
+            let gt = !direct || dx != nil ? gy.permute([1, 0, 2, 3]).contiguous() : nil
             if direct, let dw, nl > 0 {                                  // dW directly from x and dY (no im2col)
                 let gyc = gy.contiguous()
                 withExtendedLifetime((xc, gyc)) {
@@ -109,26 +109,25 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
                     precondition(status == ST_OK, "conv2d backward: \(String(cString: st_last_error()))")
                 }
             }
-            let col = keptCol ?? (dx != nil ? Tensor.empty([k, nl], dtype: x.dtype) : nil)   // dcol buffer when direct
-            let buf = dx == nil ? col : (direct ? col : Tensor.empty([k, nl], dtype: x.dtype))   // dcol (only for dX)
-            withExtendedLifetime((wc, gt, buf, col)) {
+            let dcol = dx == nil ? nil : Tensor.empty([k, nl], dtype: x.dtype)   // dcol: [K, N·L], only for dX
+            withExtendedLifetime((wc, gt, dcol, keptCol)) {
                 guard nl > 0 else { _ = dw.map { st_fill($0.dtype.c, Int64($0.count), $0.data, 0) }; return }
-                if let dw, !direct, let gt, let col {                   // dW = dY · colᵀ [O, K] (col kept from forward)
+                if let dw, let col = keptCol, let gt {                  // dW = dY · colᵀ [O, K] (col kept from forward)
                     rawGEMM(x.dtype, transA: false, transB: true, m: o, n: k, k: nl, a: gt.data, lda: nl, b: col.data,
                             ldb: nl, beta: 0, c: dw.data, ldc: k)
                 }
-                if let dx, let gt, let buf {                            // dcol = Wᵀ · dY [K, N·L], then col2im
+                if let dx, let gt, let dcol {                           // dcol = Wᵀ · dY [K, N·L], then col2im
                     rawGEMM(x.dtype, transA: true, transB: false, m: k, n: nl, k: o, a: wc.data, lda: k, b: gt.data,
-                            ldb: nl, beta: 0, c: buf.data, ldc: nl)
-                    st_col2im(x.dtype.c, &geo, Int64(n), buf.data, Int64(nl), dx.data)
+                            ldb: nl, beta: 0, c: dcol.data, ldc: nl)
+                    st_col2im(x.dtype.c, &geo, Int64(n), dcol.data, Int64(nl), dx.data)
                 }
             }
-            let db = bias?.requiresGrad == true ? gt!.reshape(o, nl).sum(dim: 1) : nil
+            let db = bias?.requiresGrad == true ? gy.sum(dims: [0, 2, 3]) : nil    // db: [O]
             return [dx, dw?.reshape(weight.shape)] + (bias == nil ? [] : [db])
         }
     }
     let macs = n * o * l * k
-    // Workspace: the lowered matrix (the direct small-layer path needs it only for the backward pass).
+    // Workspace: the lowered matrix (the direct path needs one only as the dcol buffer when dX is wanted).
     Ledger.record("conv2d", [x], y, flops: 2 * macs, macs: macs, params: [weight] + (bias.map { [$0] } ?? []),
                   workspaceBytes: k * nl * x.dtype.byteSize)
     return y
