@@ -97,13 +97,8 @@ struct OpsCommand: ParsableCommand {
     func emit(_ fields: [String: Any]) {
         switch format {
         case .json, .csv:
-            let keys = ["kernel", "threads", "elements", "rows", "cols", "seconds", "microseconds", "gbps", "fraction_of_triad",
-                        "fraction_of_copy"]
-            let parts = keys.compactMap { k -> String? in
-                guard let v = fields[k] else { return nil }
-                return v is String ? "\"\(k)\":\"\(v)\"" : "\"\(k)\":\(v)"
-            }
-            print("{" + parts.joined(separator: ",") + "}")
+            print(jsonLine(fields, order: ["kernel", "threads", "elements", "rows", "cols", "seconds", "microseconds", "gbps",
+                                           "fraction_of_triad", "fraction_of_copy"]))
         case .table:
             let name = (fields["kernel"] as! String).padding(toLength: 22, withPad: " ", startingAt: 0)
             var line = "\(name) \(fields["threads"]!) thr"

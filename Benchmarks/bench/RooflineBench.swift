@@ -228,29 +228,7 @@ struct RooflineRun {
         }
     }
 
-    /// One JSON object per line: strings escaped, non-finite numbers as null.
-    func emitJSON(_ fields: [String: Any]) {
-        func string(_ v: String) -> String {
-            var out = "\""
-            for ch in v.unicodeScalars {
-                switch ch {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-                default: out.unicodeScalars.append(ch)
-                }
-            }
-            return out + "\""
-        }
-        let parts = fields.keys.sorted().map { k -> String in
-            switch fields[k]! {
-            case let v as String: return "\"\(k)\":" + string(v)
-            case let v as Double: return "\"\(k)\":" + (v.isFinite ? "\(v)" : "null")
-            case let v: return "\"\(k)\":\(v)"
-            }
-        }
-        print("{" + parts.joined(separator: ",") + "}")
-    }
+    func emitJSON(_ fields: [String: Any]) { print(jsonLine(fields)) }
 
     func bytes(_ b: Int) -> String { b >= 1 << 20 ? "\(b >> 20) MiB" : "\(b >> 10) KiB" }
 

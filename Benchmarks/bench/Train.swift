@@ -101,14 +101,10 @@ struct TrainCommand: ParsableCommand {
     func emit(_ fields: [String: Any]) {
         switch format {
         case .json:
-            let keys = ["kernel", "threads", "seconds", "microseconds", "gflops", "numpy_seconds", "speedup_vs_numpy", "train_loss"]
-            let parts = keys.compactMap { k -> String? in
-                guard let v = fields[k] else { return nil }
-                return v is String ? "\"\(k)\": \"\(v)\"" : "\"\(k)\": \(v)"
-            }
-            print("{" + parts.joined(separator: ", ") + "}")
+            print(jsonLine(fields, order: ["kernel", "threads", "seconds", "microseconds", "gflops", "numpy_seconds",
+                                           "speedup_vs_numpy", "train_loss"]))
         default:
-            var line = String(format: "%-14@ %d thr", fields["kernel"] as! String, fields["threads"] as! Int)
+            var line = pad(fields["kernel"] as! String, 14) + " \(fields["threads"] as! Int) thr"
             if let us = fields["microseconds"] as? Double { line += String(format: "  %8.2f µs per step", us) }
             else if let s = fields["seconds"] as? Double { line += String(format: "  %.3f s per epoch (%.1f GFLOP/s)", s, fields["gflops"] as! Double) }
             if let n = fields["numpy_seconds"] as? Double {
