@@ -118,6 +118,15 @@ int omp_get_thread_num(void);
 int omp_get_num_threads(void);
 #endif
 
+// ---------------------------------------------------------------- time
+#include <time.h>
+/// Monotonic wall-clock seconds (the roofline's measurements).
+static inline double st_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 // ---------------------------------------------------------------- aligned buffers
 void *st_aligned_alloc(size_t bytes);
 void st_aligned_free(void *p);

@@ -10,13 +10,6 @@
 #include "../internal/st_internal.h"
 #include "swifttorch_roofline.h"
 #include "swifttorch_tensor.h"
-#include <time.h>
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 int st_bw_bytes_per_element(st_bw_kind kind) { return kind == ST_BW_COPY ? 16 : 24; }
 
@@ -69,12 +62,12 @@ static void thread_part(bw_fn fn, st_bw_kind kind, int64_t n, int64_t reps, int 
 #ifdef ST_HAVE_OPENMP
 #pragma omp barrier
 #endif
-        const double t0 = now();
+        const double t0 = st_now();
         if (ok) fn(kind, a, b, c ? c : b, n, reps);
 #ifdef ST_HAVE_OPENMP
 #pragma omp barrier
 #endif
-        const double dt = now() - t0;
+        const double dt = st_now() - t0;
         if (tid == 0 && dt < *best) *best = dt;
     }
     st_aligned_free(a);

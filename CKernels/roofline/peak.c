@@ -10,19 +10,12 @@
 // 128 operations counted as 2 per byte product (multiply and add), like an FMA's two FLOPs.
 #include "../internal/st_internal.h"
 #include "swifttorch_roofline.h"
-#include <time.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 #if defined(__aarch64__)
 #include <arm_neon.h>
 #endif
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 // ---------------------------------------------------------------- per-thread kernels (return a checksum)
 // The portable twin must stay scalar: an empty asm that takes each accumulator in a scalar register keeps
@@ -119,12 +112,12 @@ static double run_threads(peak_fn fn, int64_t iters, int threads, int *team) {
 #pragma omp master
             {
                 *team = omp_get_num_threads();
-                t0 = now();
+                t0 = st_now();
             }
             float s = fn(iters, (float)omp_get_thread_num());
 #pragma omp barrier
 #pragma omp master
-            t1 = now();
+            t1 = st_now();
 #pragma omp atomic
             sink += s;
         }
@@ -134,9 +127,9 @@ static double run_threads(peak_fn fn, int64_t iters, int threads, int *team) {
     (void)threads;
 #endif
     fn(iters / 16 + 1, 1.0f);
-    t0 = now();
+    t0 = st_now();
     sink += fn(iters, 0.0f);
-    t1 = now();
+    t1 = st_now();
     (void)sink;
     return t1 - t0;
 }
@@ -200,9 +193,9 @@ double st_clock_hz(int64_t adds) {
     uint64_t x = 0, one = 1;
     const int64_t rounds = adds / 100 + 1;
     for (int64_t i = 0; i < rounds / 8 + 1; i++) __asm__ volatile(ST_ADD_CHAIN : "+r"(x) : "r"(one)); // ramp up
-    const double t0 = now();
+    const double t0 = st_now();
     for (int64_t i = 0; i < rounds; i++) __asm__ volatile(ST_ADD_CHAIN : "+r"(x) : "r"(one));
-    const double t = now() - t0;
+    const double t = st_now() - t0;
     return t > 0 ? 100.0 * (double)rounds / t : 0;
 #else
     (void)adds;

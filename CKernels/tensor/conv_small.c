@@ -133,19 +133,30 @@ int st_conv2d_small_applies(const st_conv_geometry *g) {
            g->Ho > 0 && g->Wo > 0;
 }
 
+/// The checks both entry points make: a geometry they handle, sizes, and an ISA this CPU runs.
+static st_status check_call(const char *fn, const st_conv_geometry *g, int64_t N, int64_t O, st_isa isa) {
+    if (!st_conv2d_small_applies(g) || O < 1 || N < 0)
+        return st_fail(ST_ERR_ARGUMENT, "%s: needs unit stride and dilation and C*kh*kw <= %d", fn, ST_CONV_SMALL_TAPS);
+    if (!st_isa_supported(isa))
+        return st_fail(ST_ERR_UNSUPPORTED, "%s: this CPU does not support ISA %d", fn, (int)isa);
+    return ST_OK;
+}
+
+/// The padded-plane geometry of both passes: Hp rows of Wp floats (8 of slack), ceil(Wo / 8) chunks a row.
+static small_ctx small_geometry(const st_conv_geometry *g, int64_t O) {
+    return (small_ctx){.g = g, .O = O, .Hp = g->H + 2 * g->ph, .Wp = g->W + 2 * g->pw + 8, .row_chunks = (g->Wo + 7) / 8};
+}
+
 st_status st_conv2d_small_f32(st_isa isa, int64_t N, int64_t O, const st_conv_geometry *g, const float *x,
                               const float *w, const float *bias, float *y) {
-    if (!st_conv2d_small_applies(g) || O < 1 || N < 0)
-        return st_fail(ST_ERR_ARGUMENT, "st_conv2d_small_f32: needs unit stride and dilation and C*kh*kw <= %d",
-                       ST_CONV_SMALL_TAPS);
-    if (!st_isa_supported(isa))
-        return st_fail(ST_ERR_UNSUPPORTED, "st_conv2d_small_f32: this CPU does not support ISA %d", (int)isa);
+    const st_status ok = check_call("st_conv2d_small_f32", g, N, O, isa);
+    if (ok != ST_OK) return ok;
     void (*image)(const small_ctx *, const float *, float *, int64_t, int64_t) = image_ref;
 #if defined(__x86_64__)
     if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) image = image_avx2;
 #endif
     const int64_t taps = g->C * g->kh * g->kw, Og = (O + OG - 1) / OG * OG;
-    small_ctx s = {.g = g, .O = O, .Hp = g->H + 2 * g->ph, .Wp = g->W + 2 * g->pw + 8, .row_chunks = (g->Wo + 7) / 8};
+    small_ctx s = small_geometry(g, O);
     const int threads = st_threads_for(N * O * g->Ho * g->Wo * taps);
     const size_t plane_floats = (size_t)(g->C * s.Hp * s.Wp);
     float *buf = malloc(((size_t)(Og * taps + Og) + (size_t)threads * plane_floats) * sizeof(float));
@@ -182,14 +193,14 @@ st_status st_conv2d_small_f32(st_isa isa, int64_t N, int64_t O, const st_conv_ge
 #define TG 3 // taps per register block
 
 typedef struct {
-    const st_conv_geometry *g;
-    int64_t O, Og, taps, Hp, Wp, row_chunks, W8; // W8 = row_chunks · 8
+    small_ctx p;             // the padded input planes, as in the forward pass
+    int64_t Og, taps, W8;    // channels rounded up to OG, C·kh·kw, padded dy row: row_chunks · 8
 } dw_ctx;
 
 /// The portable twin of dw_block_avx2: the same block and lanes, scalar arithmetic.
 static void dw_block_ref(const dw_ctx *s, const float *xp, const float *dyp, int64_t o0, int64_t t0,
                          float part[OG][TG][8]) {
-    const st_conv_geometry *g = s->g;
+    const st_conv_geometry *g = s->p.g;
     const int64_t kk = g->kh * g->kw;
     for (int gi = 0; gi < OG; gi++)
         for (int ti = 0; ti < TG; ti++) {
@@ -199,7 +210,7 @@ static void dw_block_ref(const dw_ctx *s, const float *xp, const float *dyp, int
             for (int64_t oh = 0; oh < g->Ho; oh++)
                 for (int64_t ow = 0; ow < s->W8; ow += 8) {
                     const float *d = dyp + ((o0 + gi) * g->Ho + oh) * s->W8 + ow;
-                    const float *x = xp + (c * s->Hp + oh + ki) * s->Wp + ow + kj;
+                    const float *x = xp + (c * s->p.Hp + oh + ki) * s->p.Wp + ow + kj;
                     for (int j = 0; j < 8; j++) lanes[j] += d[j] * x[j];
                 }
         }
@@ -208,19 +219,19 @@ static void dw_block_ref(const dw_ctx *s, const float *xp, const float *dyp, int
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) static void dw_block_avx2(const dw_ctx *s, const float *xp, const float *dyp,
                                                               int64_t o0, int64_t t0, float part[OG][TG][8]) {
-    const st_conv_geometry *g = s->g;
+    const st_conv_geometry *g = s->p.g;
     const int64_t kk = g->kh * g->kw;
     const float *xt[TG];
     for (int ti = 0; ti < TG; ti++) {
         const int64_t t = t0 + ti < s->taps ? t0 + ti : s->taps - 1;
-        xt[ti] = xp + (t / kk * s->Hp + t % kk / g->kw) * s->Wp + t % g->kw;
+        xt[ti] = xp + (t / kk * s->p.Hp + t % kk / g->kw) * s->p.Wp + t % g->kw;
     }
     __m256 acc[OG][TG]; // the block's 8-lane partial sums, carried from image to image in part
     for (int gi = 0; gi < OG; gi++)
         for (int ti = 0; ti < TG; ti++) acc[gi][ti] = _mm256_loadu_ps(part[gi][ti]);
     for (int64_t oh = 0; oh < g->Ho; oh++) {
         const float *d0 = dyp + (o0 * g->Ho + oh) * s->W8, *d1 = d0 + g->Ho * s->W8, *d2 = d1 + g->Ho * s->W8;
-        const float *x0 = xt[0] + oh * s->Wp, *x1 = xt[1] + oh * s->Wp, *x2 = xt[2] + oh * s->Wp;
+        const float *x0 = xt[0] + oh * s->p.Wp, *x1 = xt[1] + oh * s->p.Wp, *x2 = xt[2] + oh * s->p.Wp;
         for (int64_t ow = 0; ow < s->W8; ow += 8) {
             const __m256 a0 = _mm256_loadu_ps(d0 + ow), a1 = _mm256_loadu_ps(d1 + ow), a2 = _mm256_loadu_ps(d2 + ow);
             const __m256 b0 = _mm256_loadu_ps(x0 + ow), b1 = _mm256_loadu_ps(x1 + ow), b2 = _mm256_loadu_ps(x2 + ow);
@@ -242,23 +253,18 @@ __attribute__((target("avx2,fma"))) static void dw_block_avx2(const dw_ctx *s, c
 
 st_status st_conv2d_small_dw_f32(st_isa isa, int64_t N, int64_t O, const st_conv_geometry *g, const float *x,
                                  const float *dy, float *dw) {
-    if (!st_conv2d_small_applies(g) || O < 1 || N < 0)
-        return st_fail(ST_ERR_ARGUMENT, "st_conv2d_small_dw_f32: needs unit stride and dilation and C*kh*kw <= %d",
-                       ST_CONV_SMALL_TAPS);
-    if (!st_isa_supported(isa))
-        return st_fail(ST_ERR_UNSUPPORTED, "st_conv2d_small_dw_f32: this CPU does not support ISA %d", (int)isa);
+    const st_status ok = check_call("st_conv2d_small_dw_f32", g, N, O, isa);
+    if (ok != ST_OK) return ok;
     void (*block)(const dw_ctx *, const float *, const float *, int64_t, int64_t, float[OG][TG][8]) = dw_block_ref;
 #if defined(__x86_64__)
     if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) block = dw_block_avx2;
 #endif
-    dw_ctx s = {.g = g, .O = O, .Og = (O + OG - 1) / OG * OG, .taps = g->C * g->kh * g->kw, .Hp = g->H + 2 * g->ph,
-                .Wp = g->W + 2 * g->pw + 8, .row_chunks = (g->Wo + 7) / 8};
-    s.W8 = s.row_chunks * 8;
-    small_ctx pad = {.g = g, .O = O, .Hp = s.Hp, .Wp = s.Wp};
+    dw_ctx s = {.p = small_geometry(g, O), .Og = (O + OG - 1) / OG * OG, .taps = g->C * g->kh * g->kw};
+    s.W8 = s.p.row_chunks * 8;
     const int64_t og_blocks = s.Og / OG, tg_blocks = (s.taps + TG - 1) / TG, blocks = og_blocks * tg_blocks;
     int threads = st_threads_for(N * O * g->Ho * g->Wo * s.taps);
     if (threads > blocks) threads = (int)blocks;
-    const size_t xp_floats = (size_t)(g->C * s.Hp * s.Wp), dyp_floats = (size_t)(s.Og * g->Ho * s.W8);
+    const size_t xp_floats = (size_t)(g->C * s.p.Hp * s.p.Wp), dyp_floats = (size_t)(s.Og * g->Ho * s.W8);
     const size_t part_floats = (size_t)((blocks + threads - 1) / threads + 1) * OG * TG * 8;
     const size_t per_thread = xp_floats + dyp_floats + part_floats;
     float *buf = malloc((size_t)threads * per_thread * sizeof(float));
@@ -269,7 +275,7 @@ st_status st_conv2d_small_dw_f32(st_isa isa, int64_t N, int64_t O, const st_conv
         memset(dyp, 0, dyp_floats * sizeof(float)); // zero tails and channels past O, once
         memset(part, 0, (size_t)(b1 - b0) * OG * TG * 8 * sizeof(float));
         for (int64_t n = 0; n < N; n++) {
-            pad_image(&pad, x + n * g->C * g->H * g->W, xp);
+            pad_image(&s.p, x + n * g->C * g->H * g->W, xp);
             for (int64_t o = 0; o < O; o++)
                 for (int64_t oh = 0; oh < g->Ho; oh++)
                     memcpy(dyp + (o * g->Ho + oh) * s.W8, dy + ((n * O + o) * g->Ho + oh) * g->Wo,
