@@ -27,7 +27,19 @@ struct ConvCommand: ParsableCommand {
     @Option(name: .long, help: "Directory of the Fashion-MNIST IDX files.")
     var data: String = FashionMNIST.defaultDirectory
 
-    struct Shape { let name: String; let n, c, o, k, h, pad: Int }
+    struct Shape {
+        let name: String
+        let n, c, o, k, h, pad: Int
+
+        /// x [N, C, H, H] and w [O, C, k, k] from a fixed seed.
+        func operands() -> (x: Tensor, w: Tensor) {
+            let g = Generator(seed: 1)
+            return (Tensor.randn([n, c, h, h], generator: g), Tensor.randn([o, c, k, k], std: 0.1, generator: g))
+        }
+
+        /// conv2d as the library runs it (stride 1, this shape's padding), without a graph.
+        func forward(_ x: Tensor, _ w: Tensor) -> Tensor { withNoGrad { conv2d(x, weight: w, padding: Pair2D(pad, pad)) } }
+    }
     static let shapes = [
         Shape(name: "lenet_conv1", n: 64, c: 1, o: 6, k: 5, h: 28, pad: 0),
         Shape(name: "lenet_conv2", n: 64, c: 6, o: 16, k: 5, h: 12, pad: 0),
@@ -38,22 +50,17 @@ struct ConvCommand: ParsableCommand {
         for t in threads.split(separator: ",").compactMap({ Int($0) }) {
             try Kernels.withThreads(t) {
                 for s in ConvCommand.shapes where !epochOnly {
-                    let g = Generator(seed: 1)
-                    let x = Tensor.randn([s.n, s.c, s.h, s.h], generator: g)
-                    let w = Tensor.randn([s.o, s.c, s.k, s.k], std: 0.1, generator: g)
-                    let y = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) }
+                    let (x, w) = s.operands()
+                    let y = s.forward(x, w)
                     let direct = directConv(x, w, pad: s.pad, outShape: y.shape)
-                    let err = zip(y.scalars, direct.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
-                    if err > 1e-3 { throw ValidationError("\(s.name): conv2d differs from the naive direct loops by \(err)") }
+                    try checkConv(y, against: direct, "\(s.name): conv2d")
                     let ho = y.shape[2], flops = 2.0 * Double(s.n * s.o * ho * ho * s.c * s.k * s.k)
-                    func forward() { _ = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
-                    let tChosen = medianSeconds(warmup: 5, runs: `repeat`, forward)
+                    let tChosen = medianSeconds(warmup: 5, runs: `repeat`) { _ = s.forward(x, w) }
                     Kernels.directConvolution = false // the lowering, for the im2col + GEMM column
-                    let lowered = withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) }
-                    let errLowered = zip(lowered.scalars, direct.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
-                    let tIm2col = medianSeconds(warmup: 5, runs: `repeat`, forward)
+                    let lowered = s.forward(x, w)
+                    let tIm2col = medianSeconds(warmup: 5, runs: `repeat`) { _ = s.forward(x, w) }
                     Kernels.directConvolution = true
-                    if errLowered > 1e-3 { throw ValidationError("\(s.name): im2col + GEMM differs from the naive direct loops by \(errLowered)") }
+                    try checkConv(lowered, against: direct, "\(s.name): im2col + GEMM")
                     let tDirect = medianSeconds(warmup: 1, runs: 3) { _ = directConv(x, w, pad: s.pad, outShape: y.shape) }
                     print(pad(s.name, 12) + String(format: " %d thr  conv2d %7.3f ms %6.1f GFLOP/s   im2col+GEMM %7.3f ms %6.1f GFLOP/s   naive %8.3f ms %5.1f GFLOP/s   im2col+GEMM %5.1fx naive",
                                  t, tChosen * 1e3, flops / tChosen / 1e9, tIm2col * 1e3, flops / tIm2col / 1e9,
@@ -96,4 +103,10 @@ func directConv(_ x: Tensor, _ w: Tensor, pad: Int, outShape: [Int]) -> Tensor {
         }
     }
     return Tensor(out, shape: outShape)
+}
+
+/// Throws when `y` differs from the naive direct loops' `reference` by more than 1e-3 anywhere.
+func checkConv(_ y: Tensor, against reference: Tensor, _ what: String) throws {
+    let err = zip(y.scalars, reference.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
+    if err > 1e-3 { throw ValidationError("\(what) differs from the naive direct loops by \(err)") }
 }

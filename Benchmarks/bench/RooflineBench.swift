@@ -79,9 +79,8 @@ struct RooflineRun {
             guard let roof = ceilings.roofline(threads: t) else {
                 throw ValidationError("no ceilings measured for \(t) threads")
             }
-            let points = try Kernels.withThreads(t) { () throws -> [RooflinePoint] in
-                guard Kernels.threads == t else { throw ValidationError("asked for \(t) threads, kernels use \(Kernels.threads)") }
-                return try suite.map { k in
+            let points = try Kernels.withThreads(t) { () throws -> [RooflinePoint] in // t checked above
+                try suite.map { k in
                     try k.check()
                     let runs = min(options.repeat, k.maxRuns ?? options.repeat)
                     let p = roof.measure(k.name, cost: k.cost, warmup: min(options.warmup, runs), runs: runs, k.body)
@@ -151,19 +150,14 @@ struct RooflineRun {
     }
 
     func convKernel(_ s: ConvCommand.Shape) -> SuiteKernel {
-        let g = Generator(seed: 1)
-        let x = Tensor.randn([s.n, s.c, s.h, s.h], generator: g)
-        let w = Tensor.randn([s.o, s.c, s.k, s.k], std: 0.1, generator: g)
-        let ho = s.h + 2 * s.pad - s.k + 1
+        let (x, w) = s.operands()
+        let ho = s.h + 2 * s.pad - s.k + 1 // stride 1
         let cost = KernelCost.conv2d(batch: s.n, inChannels: s.c, outChannels: s.o, kernel: s.k, height: s.h, width: s.h,
                                      outHeight: ho, outWidth: ho)
-        func forward() -> Tensor { withNoGrad { conv2d(x, weight: w, padding: Pair2D(s.pad, s.pad)) } }
         return SuiteKernel(name: "conv2d \(s.name)", cost: cost, check: {
-            let y = forward()
-            let ref = directConv(x, w, pad: s.pad, outShape: y.shape)
-            let err = zip(y.scalars, ref.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
-            if err > 1e-3 { throw ValidationError("\(s.name): im2col differs from the direct kernel by \(err)") }
-        }, body: { _ = forward() })
+            let y = s.forward(x, w)
+            try checkConv(y, against: directConv(x, w, pad: s.pad, outShape: y.shape), "\(s.name): conv2d")
+        }, body: { _ = s.forward(x, w) })
     }
 
     // ------------------------------------------------------------ output
