@@ -1,6 +1,8 @@
 // AVX2 + FMA micro-kernel, MR x NR = 6 x 16: C tile [6, 16] held in 12 ymm accumulators
 // (6 rows x 2 vectors of 8), 2 ymm for the B row, 1 for the broadcast A value: 15 of 16 registers.
 // Per k step: 2 loads of B, 6 broadcasts of A, 12 FMAs (192 FLOP). Contract: see st_internal.h.
+// A short row tile (m < 6) runs only max(m, 3) rows: every row gets the same sequence of FMAs as in a full
+// tile (so C does not depend on tile boundaries), and 3 rows still keep 6 accumulators in flight.
 #include "../internal/st_internal.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -12,7 +14,7 @@
 #define ST_STEP(u)                                                                                           \
     do {                                                                                                     \
         const __m256 b0 = _mm256_loadu_ps(bp + (u) * rs_b), b1 = _mm256_loadu_ps(bp + (u) * rs_b + 8);              \
-        for (int i = 0; i < MR; i++) {                                                                       \
+        for (int i = 0; i < rows; i++) {                                                                     \
             const __m256 av = _mm256_broadcast_ss(a + i * rs_a + (u) * cs_a);                                        \
             acc[i][0] = _mm256_fmadd_ps(av, b0, acc[i][0]);                                                  \
             acc[i][1] = _mm256_fmadd_ps(av, b1, acc[i][1]);                                                  \
@@ -22,9 +24,9 @@
 static inline __attribute__((always_inline)) ST_AVX2 void
 ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a, const int64_t cs_a,
                                  const float *ST_RESTRICT bp, const int64_t rs_b, float beta, float *ST_RESTRICT c, int64_t ldc,
-                                 int64_t m, int64_t n) {
-    __m256 acc[MR][2]; // C tile [6, 16]
-    for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+                                 int64_t m, int64_t n, const int rows) {
+    __m256 acc[MR][2]; // C tile [rows, 16] of [6, 16]
+    for (int i = 0; i < rows; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
     for (int64_t i = 0; i < m; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
 
     int64_t p = 0;
@@ -75,11 +77,28 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
     }
 }
 
+// One body per row count (3 stands for 1-3 rows) and per stride form: packed A and B (constant strides,
+// the hot path) and A or B read in place.
+#define ST_UKR_ROWS(name, rows)                                                                              \
+    static ST_AVX2 void name(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,   \
+                             const float *ST_RESTRICT bp, int64_t rs_b, float beta, float *ST_RESTRICT c,      \
+                             int64_t ldc, int64_t m, int64_t n) {                                             \
+        if (rs_a == 1 && cs_a == MR && rs_b == NR) ukr_body(k, alpha, a, 1, MR, bp, NR, beta, c, ldc, m, n, rows); \
+        else ukr_body(k, alpha, a, rs_a, cs_a, bp, rs_b, beta, c, ldc, m, n, rows);                           \
+    }
+ST_UKR_ROWS(ukr_rows3, 3)
+ST_UKR_ROWS(ukr_rows4, 4)
+ST_UKR_ROWS(ukr_rows5, 5)
+ST_UKR_ROWS(ukr_rows6, 6)
+
 ST_AVX2 void sgemm_ukr_avx2_6x16(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
                                  const float *ST_RESTRICT bp, const int64_t rs_b, float beta, float *ST_RESTRICT c, int64_t ldc,
                                  int64_t m, int64_t n) {
-    // Two instantiations of one body: packed A and B (constant strides, the hot path) and A or B read in place.
-    if (rs_a == 1 && cs_a == MR && rs_b == NR) ukr_body(k, alpha, a, 1, MR, bp, NR, beta, c, ldc, m, n);
-    else ukr_body(k, alpha, a, rs_a, cs_a, bp, rs_b, beta, c, ldc, m, n);
+    switch (m) {
+    case MR: ukr_rows6(k, alpha, a, rs_a, cs_a, bp, rs_b, beta, c, ldc, m, n); break;
+    case 5: ukr_rows5(k, alpha, a, rs_a, cs_a, bp, rs_b, beta, c, ldc, m, n); break;
+    case 4: ukr_rows4(k, alpha, a, rs_a, cs_a, bp, rs_b, beta, c, ldc, m, n); break;
+    default: ukr_rows3(k, alpha, a, rs_a, cs_a, bp, rs_b, beta, c, ldc, m, n); break;
+    }
 }
 #endif

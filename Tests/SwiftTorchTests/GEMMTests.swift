@@ -304,11 +304,15 @@ struct GEMMTests {
                     let ap = AlignedFloats(rng.floats(k * mr)), bp = AlignedFloats(rng.floats(k * nr))
                     let ldc = nr + 5
                     let c0 = rng.floats(mr * ldc)
-                    for (m, n) in [(mr, nr), (1, 1), (mr - 1, nr), (mr, nr - 1), (max(1, mr / 2), max(1, nr / 2 + 1))] {
+                    let edges = (1...mr).map { ($0, nr) } + [(1, 1), (mr, nr - 1), (max(1, mr / 2), max(1, nr / 2 + 1))]
+                    for (m, n) in edges {
                         for beta: Float in [0, 1, 0.5] {
-                            var simd = c0, ref = c0
+                            var simd = c0, ref = c0, full = c0
                             simd.withUnsafeMutableBufferPointer { c in
                                 #expect(st_sgemm_ukr_run(1, Int64(k), 1.5, ap.pointer, bp.pointer, beta, c.baseAddress, Int64(ldc), Int64(m), Int64(n)) == ST_OK)
+                            }
+                            full.withUnsafeMutableBufferPointer { c in
+                                #expect(st_sgemm_ukr_run(1, Int64(k), 1.5, ap.pointer, bp.pointer, beta, c.baseAddress, Int64(ldc), Int64(mr), Int64(nr)) == ST_OK)
                             }
                             ref.withUnsafeMutableBufferPointer { c in
                                 #expect(st_sgemm_ukr_run(0, Int64(k), 1.5, ap.pointer, bp.pointer, beta, c.baseAddress, Int64(ldc), Int64(m), Int64(n)) == ST_OK)
@@ -318,6 +322,8 @@ struct GEMMTests {
                                     let x = simd[i * ldc + j], y = ref[i * ldc + j]
                                     if i < m && j < n {
                                         #expect(abs(x - y) <= 1e-5 * Float(k + 1), "\(isa) k=\(k) m=\(m) n=\(n) beta=\(beta) at (\(i), \(j)): \(x) vs \(y)")
+                                        // The edge policy: a value does not depend on where the tile ends.
+                                        #expect(x.bitPattern == full[i * ldc + j].bitPattern, "\(isa) k=\(k): edge tile \(m)x\(n) differs from the full tile at (\(i), \(j))")
                                     } else {
                                         #expect(x.bitPattern == c0[i * ldc + j].bitPattern, "\(isa): wrote outside the \(m)x\(n) corner at (\(i), \(j))")
                                     }
