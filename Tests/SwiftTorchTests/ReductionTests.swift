@@ -185,4 +185,33 @@ struct ReductionTests {
             expectClose(shifted.logSoftmax(), referenceSoftmax(sv, shape: [3, n], dim: 1, log: true), .float32, "logSoftmax n=\(n)")
         }
     }
+
+    @Test("float32 softmax rows of 1...17 with -inf entries and a spread beyond exp's fast range")
+    func softmaxShortRowsExtremes() {
+        for n in 1...17 {
+            // Row 0: one -inf; row 1: values 0, -100, -200, ... (exp underflows past -104); row 2: plain.
+            var v = [Double]()
+            for r in 0..<3 {
+                for j in 0..<n {
+                    switch r {
+                    case 0: v.append(j == n / 2 && n > 1 ? -.infinity : Double(j % 5) - 2)
+                    case 1: v.append(-100 * Double(j))
+                    default: v.append(0.25 * Double(j * j % 7))
+                    }
+                }
+            }
+            let x = Tensor(v.map { Float($0) }, shape: [3, n])
+            let p = x.softmax().scalars, lp = x.logSoftmax().scalars
+            for r in 0..<3 {
+                let row = Array(v[(r * n)..<((r + 1) * n)])
+                let m = row.max()!, s = row.reduce(0) { $0 + Foundation.exp($1 - m) }
+                for j in 0..<n {
+                    let want = Foundation.exp(row[j] - m) / s, wantLog = row[j] - m - Foundation.log(s)
+                    #expect(abs(Double(p[r * n + j]) - want) <= 1e-6 * max(want, 1e-30) + 1e-38, "n=\(n) row \(r) softmax[\(j)] = \(p[r * n + j]), want \(want)")
+                    if wantLog.isInfinite { #expect(lp[r * n + j] == -.infinity, "n=\(n) row \(r) logSoftmax[\(j)] = \(lp[r * n + j])") }
+                    else { #expect(abs(Double(lp[r * n + j]) - wantLog) <= 1e-5 * max(1, abs(wantLog)), "n=\(n) row \(r) logSoftmax[\(j)] = \(lp[r * n + j]), want \(wantLog)") }
+                }
+            }
+        }
+    }
 }
