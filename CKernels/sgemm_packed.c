@@ -12,6 +12,7 @@
 // When all of M fits one micro-tile row (M <= MR: GEMV, conv layers with few output channels) and op(B)
 // is row-major, every B value is used exactly once: the micro-kernel reads B in place (row stride ldb)
 // and only a short last column panel is packed, so the B matrix is read once instead of copied first.
+// A row-major op(B) small enough for half of L1 is read in place too: it stays in L1 either way.
 //
 // Threads split the M (and, when M is short, the N) micro-panels of each block: K is never split, so
 // every element of C is computed by the same sequence of operations whatever the thread count.
@@ -60,7 +61,7 @@ typedef struct {
     float *abuf;         // nt packed A blocks [MC rounded up to MR, KC]
     int64_t a_stride;    // floats per thread A block
     int pack_a_mode;     // -1 automatic, 0 never, 1 always
-    int inplace_b;       // M <= MR and op(B) row-major: B read in place; bbuf holds one edge panel per thread
+    int inplace_b;       // op(B) row-major and M <= MR or B small: B read in place; bbuf holds one edge panel per thread
     int64_t kc_step;     // the KC blocks' size (balanced)
 } packed_ctx;
 
@@ -204,7 +205,12 @@ static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_tra
     x.panel_stride = round_up(x.kc_step * NR, 16);
     const int64_t b_floats = ceil_div(nc, NR) * x.panel_stride;
     // A B block of at most 64 KiB costs less to pack once per thread than to share through barriers.
-    x.inplace_b = tb == ST_NO_TRANS && m <= MR && st_sgemm_get_pack_b() < 0;
+    // B is read in place (row stride ldb) when every B value is used once (M <= MR), or when all of a
+    // row-major op(B) fits in half of L1: then the micro-kernel finds it in L1 anyway, and packing it
+    // would only copy it (the tiny MLP's weights and gradients: packing was a third of the GEMM overhead).
+    const int64_t b_bytes = k * round_up(n, NR) * (int64_t)sizeof(float);
+    x.inplace_b = tb == ST_NO_TRANS && st_sgemm_get_pack_b() < 0 &&
+                  (m <= MR || b_bytes <= st_cache_detect().l1d.size / 2);
     x.private_b = nt > 1 && b_floats * (int64_t)sizeof(float) <= 64 * 1024;
     x.b_stride = x.inplace_b ? x.panel_stride : b_floats;
     const int64_t b_total = x.inplace_b ? nt * x.panel_stride : x.private_b ? nt * b_floats : b_floats;

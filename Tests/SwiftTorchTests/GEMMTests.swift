@@ -135,8 +135,10 @@ struct GEMMTests {
             Kernels.withISA(isa) {
                 let mr = Kernels.blocking.mr, nr = Kernels.blocking.nr
                 // 1 < M <= MR (M = 1 is the GEMV path; in place when B is not transposed); N with and without a short last panel,
-                // spanning several panels; K across a KC block boundary.
-                for (index, (m, n, k)) in [(2, 4 * nr + 3, 29), (mr - 1, 2 * nr, 7), (mr, 3 * nr + 1, 700), (3, 5, 5)]
+                // spanning several panels; K across a KC block boundary. Then M > MR with a B small enough for L1 (also
+                // read in place), with a short last row tile and panel.
+                for (index, (m, n, k)) in [(2, 4 * nr + 3, 29), (mr - 1, 2 * nr, 7), (mr, 3 * nr + 1, 700), (3, 5, 5),
+                                           (4 * mr + 1, 2 * nr + 3, 37), (3 * mr, nr, 64), (7 * mr + 2, 5, 3)]
                     .enumerated() {
                     for (ta, tb) in transposes {
                         let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(900 + index))
@@ -160,7 +162,7 @@ struct GEMMTests {
         }
     }
 
-    @Test("B in place with two threads and several NC and KC blocks (a large enough product for two threads)")
+    @Test("B in place with two threads and several NC and KC blocks (a large enough product for two threads), and a small B under many rows")
     func packBInPlaceThreadsAndBlocks() {
         for isa in Kernels.supportedISAs {
             Kernels.withISA(isa) {
@@ -180,6 +182,23 @@ struct GEMMTests {
                     }
                 }
                 #expect(results.allSatisfy { $0 == results[0] }, "\(isa): pack-B modes or thread counts differ")
+
+                // M > MR with a small B (in place because it fits in L1): both threads read the same B panels and
+                // each packs its own short last panel; KC = 16 gives four K blocks.
+                Kernels.setBlocking(kc: 16)
+                let small = GEMMProblem(m: 2000 + 2, n: 2 * nr + 5, k: 64, transA: true, transB: false, seed: 1401)
+                var smallResults: [[UInt32]] = []
+                for mode in [Kernels.PackBMode.always, .automatic] {
+                    Kernels.packB = mode
+                    for threads in [1, 2] {
+                        Kernels.withThreads(threads) {
+                            let c = small.run(.packed, alpha: 0.5, beta: -1)
+                            small.check(c, alpha: 0.5, beta: -1, context: "small B packB=\(mode) \(isa) \(threads)t")
+                            smallResults.append(c.map(\.bitPattern))
+                        }
+                    }
+                }
+                #expect(smallResults.allSatisfy { $0 == smallResults[0] }, "\(isa): small B, pack-B modes or thread counts differ")
             }
         }
     }
