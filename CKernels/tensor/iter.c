@@ -11,6 +11,8 @@ int st_threads_for(int64_t work) {
 
 /// Pointer of operand k at the start of `row` (row counts over every dimension but the last).
 static inline char *row_pointer(const st_iter *it, int k, int64_t row) {
+    if (it->ndim == 2) // the common case after coalescing (a broadcast row, a transposed matrix): no division
+        return it->base[k] + row * it->strides[k][0] * (int64_t)it->esize[k];
     int64_t off = 0;
     for (int d = it->ndim - 2; d >= 0 && row > 0; d--) {
         int64_t size = it->shape[d];
@@ -30,7 +32,7 @@ void st_iter_run(const st_iter *it, st_row_fn fn, const void *ctx) {
     int64_t chunk = chunks > 1 ? ST_ROW_CHUNK : n, tasks = rows * chunks;
     const int threads = st_threads_for(rows * n);
     ST_FOR(threads, t, tasks, {
-        int64_t row = t / chunks, c = t % chunks, start = c * chunk;
+        int64_t row = chunks == 1 ? t : t / chunks, start = chunks == 1 ? 0 : t % chunks * chunk; // no division per row
         int64_t len = n - start < chunk ? n - start : chunk;
         char *ptrs[ST_ITER_MAX_OPS];
         for (int k = 0; k < it->nops; k++)
