@@ -1,6 +1,7 @@
 // `bench conv`: conv2d forward speed on the shapes (im2col + packed SGEMM, or the direct
 // small-layer kernel when C·k·k <= 64, as conv2d chooses), against the naive direct convolution, and one
-// training epoch of the LeNet-5 milestone model on Fashion-MNIST.
+// training epoch of the LeNet-5 milestone model on Fashion-MNIST; PyTorch on the same, in the same run, when it
+// is installed (Benchmarks/torch_compare.py).
 //   FLOPs of a convolution: 2·N·O·Ho·Wo·C·k·k. Every result is checked against the direct kernel first.
 import ArgumentParser
 import CKernels
@@ -27,6 +28,9 @@ struct ConvCommand: ParsableCommand {
     @Option(name: .long, help: "Directory of the Fashion-MNIST IDX files.")
     var data: String = FashionMNIST.defaultDirectory
 
+    @Flag(name: .long, help: "Skip the PyTorch comparison (run when $SWIFTTORCH_TORCH_PYTHON or python3 has torch).")
+    var noTorch = false
+
     struct Shape {
         let name: String
         let n, c, o, k, h, pad: Int
@@ -48,6 +52,9 @@ struct ConvCommand: ParsableCommand {
 
     func run() throws {
         for t in threads.split(separator: ",").compactMap({ Int($0) }) {
+            // PyTorch on the same shapes and epoch first, in the same run (nil when it is not installed).
+            let torch = noTorch ? nil : PyTorchReference.results(["conv", "--threads", "\(t)", "--repeat", "\(`repeat`)",
+                                                                 "--data", data] + (noEpoch ? ["--no-epoch"] : []))
             try Kernels.withThreads(t) {
                 for s in ConvCommand.shapes where !epochOnly {
                     let (x, w) = s.operands()
@@ -64,15 +71,18 @@ struct ConvCommand: ParsableCommand {
                     let tDirect = medianSeconds(warmup: 1, runs: 3) { _ = directConv(x, w, pad: s.pad, outShape: y.shape) }
                     print(pad(s.name, 12) + String(format: " %d thr  conv2d %7.3f ms %6.1f GFLOP/s   im2col+GEMM %7.3f ms %6.1f GFLOP/s   naive %8.3f ms %5.1f GFLOP/s   im2col+GEMM %5.1fx naive",
                                  t, tChosen * 1e3, flops / tChosen / 1e9, tIm2col * 1e3, flops / tIm2col / 1e9,
-                                 tDirect * 1e3, flops / tDirect / 1e9, tDirect / tIm2col))
+                                 tDirect * 1e3, flops / tDirect / 1e9, tDirect / tIm2col)
+                          + (torch?[s.name]?["seconds"] as? Double).map {
+                              String(format: "   PyTorch %6.1f GFLOP/s: conv2d %.2fx", flops / $0 / 1e9, $0 / tChosen)
+                          }.orEmpty)
                 }
-                if !noEpoch { try lenetEpoch(threads: t) }
+                if !noEpoch { try lenetEpoch(threads: t, torchSeconds: torch?["lenet_epoch"]?["seconds"] as? Double) }
             }
         }
     }
 
     /// One training epoch of the LeNet-5 milestone model (batch 64, SGD momentum), data gathering included.
-    func lenetEpoch(threads t: Int) throws {
+    func lenetEpoch(threads t: Int, torchSeconds: Double?) throws {
         let train = try FashionMNIST.load(directory: data, train: true)
         let s = train.pixelStatistics
         let ds = train.normalized(mean: s.mean, std: s.std).withChannelDimension()
@@ -83,7 +93,8 @@ struct ConvCommand: ParsableCommand {
         trainer.progress.enabled = false
         var loss: Float = 0
         let seconds = elapsedSeconds { loss = trainer.trainEpoch(DataLoader(ds, batchSize: 64, shuffle: true, generator: g)) }
-        print(String(format: "lenet_epoch  %d thr  %.2f s per epoch (Fashion-MNIST, batch 64), train loss %.3f", t, seconds, loss))
+        print(String(format: "lenet_epoch  %d thr  %.2f s per epoch (Fashion-MNIST, batch 64), train loss %.3f", t, seconds, loss)
+              + torchSeconds.map { String(format: "   PyTorch %.2f s: SwiftTorch %.2fx faster", $0, $0 / seconds) }.orEmpty)
     }
 }
 

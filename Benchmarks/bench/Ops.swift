@@ -2,7 +2,8 @@
 //   - overhead of a tiny op (4-element add, no grad) and of a tiny forward+backward ((a + b).sum());
 //   - add / mul / exp on N floats and softmax over the rows of an R x C tensor, as GB/s and as a
 //     fraction of the STREAM triad bandwidth measured in the same run with the same threads.
-//   - fused GELU (exact and tanh) against the STREAM copy bandwidth (the same one read, one write).
+//   - fused GELU (exact and tanh) against the STREAM copy bandwidth (the same one read, one write), and
+//     PyTorch's F.gelu in the same run when it is installed (Benchmarks/torch_compare.py).
 // Bytes counted: add and mul read 2 and write 1 float per element (12 B), exp, GELU and softmax 8 B.
 import ArgumentParser
 import Foundation
@@ -31,6 +32,9 @@ struct OpsCommand: ParsableCommand {
     @Option(name: .long, help: "Output: table or json (one object per line).")
     var format: OutputFormat = .table
 
+    @Flag(name: .long, help: "Skip the PyTorch GELU comparison (run when $SWIFTTORCH_TORCH_PYTHON or python3 has torch).")
+    var noTorch = false
+
     func run() throws {
         let counts = threads.split(separator: ",").compactMap { Int($0) }
         let dims = softmax.lowercased().split(separator: "x").compactMap { Int($0) }
@@ -44,6 +48,8 @@ struct OpsCommand: ParsableCommand {
         let x = Tensor.randn([dims[0], dims[1]], std: 3)
         try verifyOps(a, b, x)
         for t in counts {
+            let torch = noTorch ? nil : PyTorchReference.results(["gelu", "--threads", "\(t)", "--repeat", "\(`repeat`)",
+                                                                 "--size", "\(size)"])
             try Kernels.withThreads(t) {
                 let triad = Kernels.streamTriadBandwidth(elements: 1 << 24, repetitions: 10)
                 emit(["kernel": "stream_triad", "threads": t, "elements": 1 << 24, "gbps": triad / 1e9])
@@ -60,8 +66,10 @@ struct OpsCommand: ParsableCommand {
                 for (name, form) in [("gelu_exact", GELUApproximation.exact), ("gelu_tanh", .tanh)] {
                     let s = time { _ = a.gelu(approximation: form) }
                     let gbps = Double(8 * size) / s / 1e9
-                    emit(["kernel": name, "threads": t, "elements": size, "seconds": s, "gbps": gbps,
-                          "fraction_of_copy": gbps * 1e9 / copy, "fraction_of_triad": gbps * 1e9 / triad])
+                    var fields: [String: Any] = ["kernel": name, "threads": t, "elements": size, "seconds": s, "gbps": gbps,
+                                                 "fraction_of_copy": gbps * 1e9 / copy, "fraction_of_triad": gbps * 1e9 / triad]
+                    if let ref = torch?[name] { (fields["torch_gbps"], fields["torch_gbps_out"]) = (ref["gbps"], ref["gbps_out"]) }
+                    emit(fields)
                 }
                 let s = time { _ = x.softmax(dim: -1) }
                 let gbps = Double(8 * x.count) / s / 1e9
@@ -98,7 +106,7 @@ struct OpsCommand: ParsableCommand {
         switch format {
         case .json, .csv:
             print(jsonLine(fields, order: ["kernel", "threads", "elements", "rows", "cols", "seconds", "microseconds", "gbps",
-                                           "fraction_of_triad", "fraction_of_copy"]))
+                                           "fraction_of_triad", "fraction_of_copy", "torch_gbps", "torch_gbps_out"]))
         case .table:
             let name = (fields["kernel"] as! String).padding(toLength: 22, withPad: " ", startingAt: 0)
             var line = "\(name) \(fields["threads"]!) thr"
@@ -107,6 +115,9 @@ struct OpsCommand: ParsableCommand {
             if let g = fields["gbps"] as? Double { line += String(format: "  %7.2f GB/s", g) }
             if let f = fields["fraction_of_triad"] as? Double { line += String(format: "  %5.1f%% of triad", 100 * f) }
             if let f = fields["fraction_of_copy"] as? Double { line += String(format: "  %5.1f%% of copy", 100 * f) }
+            if let g = fields["torch_gbps"] as? Double, let o = fields["torch_gbps_out"] as? Double {
+                line += String(format: "   PyTorch %.2f GB/s (%.2f into a preallocated output)", g, o)
+            }
             print(line)
         }
     }

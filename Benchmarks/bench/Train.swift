@@ -3,7 +3,8 @@
 //     data loading included), median of the epochs after the first, on each thread count; in the same
 //     run the NumPy script Benchmarks/mlp_numpy.py (hand-written backward) on the same threads;
 //   - one training step of a 64→32→10 MLP at batch 128 (zeroGrad, forward, cross-entropy, backward,
-//     SGD step): framework overhead, in µs.
+//     SGD step): framework overhead, in µs;
+//   - both also in PyTorch, in the same run, when it is installed (Benchmarks/torch_compare.py).
 //   FLOPs of an MLP epoch: 60,000 · 2 · 203,264 forward + the same for the weight gradients ≈ 48.8 GFLOP.
 import ArgumentParser
 import Foundation
@@ -12,7 +13,7 @@ import SwiftTorch
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "MLP epoch time on Fashion-MNIST (vs NumPy) and the overhead of a tiny training step.")
+        abstract: "MLP epoch time on Fashion-MNIST (vs NumPy and PyTorch) and the overhead of a tiny training step.")
 
     @Option(name: .long, help: "Thread counts, comma-separated.")
     var threads: String = "1,2"
@@ -25,6 +26,9 @@ struct TrainCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Skip the NumPy comparison.")
     var noNumpy = false
+
+    @Flag(name: .long, help: "Skip the PyTorch comparison (run when $SWIFTTORCH_TORCH_PYTHON or python3 has torch).")
+    var noTorch = false
 
     @Flag(name: .long, help: "Only the tiny training step (no Fashion-MNIST epochs).")
     var stepOnly = false
@@ -56,11 +60,21 @@ struct TrainCommand: ParsableCommand {
                     fields["numpy_seconds"] = numpy
                     fields["speedup_vs_numpy"] = numpy / median
                 }
+                if !noTorch, let torch = PyTorchReference.results(["mlp", "--threads", "\(t)", "--epochs", "\(max(epochs, 2))",
+                                                                  "--data", data])?["mlp_epoch"]?["seconds"] as? Double {
+                    fields["torch_seconds"] = torch
+                    fields["speedup_vs_torch"] = torch / median
+                }
                 emit(fields)
             }
         }
         let step = tinyStep()
-        emit(["kernel": "tiny_mlp_step", "threads": 1, "seconds": step, "microseconds": step * 1e6])
+        var fields: [String: Any] = ["kernel": "tiny_mlp_step", "threads": 1, "seconds": step, "microseconds": step * 1e6]
+        if !noTorch, let torch = PyTorchReference.results(["step"])?["tiny_mlp_step"]?["seconds"] as? Double {
+            fields["torch_seconds"] = torch
+            fields["speedup_vs_torch"] = torch / step
+        }
+        emit(fields)
     }
 
     /// Median seconds of one 64→32→10 training step at batch 128, on one thread.
@@ -83,32 +97,27 @@ struct TrainCommand: ParsableCommand {
 
     /// Median epoch seconds of Benchmarks/mlp_numpy.py on `threads` threads (nil when it cannot run).
     func runNumpy(threads: Int) -> Double? {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("mlp_numpy.py").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, "--threads", "\(threads)", "--epochs", "\(max(epochs, 2))", "--data", data]
-        let out = Pipe()
-        p.standardOutput = out
-        do { try p.run() } catch { return nil }
-        let bytes = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0,
-              let obj = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any] else { return nil }
-        return obj["median_epoch_seconds"] as? Double
+        let (status, objects) = runPython("python3", script: benchmarkScript("mlp_numpy.py"),
+                                          ["--threads", "\(threads)", "--epochs", "\(max(epochs, 2))", "--data", data])
+        return status == 0 ? objects.first?["median_epoch_seconds"] as? Double : nil
     }
 
     func emit(_ fields: [String: Any]) {
         switch format {
         case .json:
             print(jsonLine(fields, order: ["kernel", "threads", "seconds", "microseconds", "gflops", "numpy_seconds",
-                                           "speedup_vs_numpy", "train_loss"]))
+                                           "speedup_vs_numpy", "torch_seconds", "speedup_vs_torch", "train_loss"]))
         default:
             var line = pad(fields["kernel"] as! String, 14) + " \(fields["threads"] as! Int) thr"
             if let us = fields["microseconds"] as? Double { line += String(format: "  %8.2f µs per step", us) }
             else if let s = fields["seconds"] as? Double { line += String(format: "  %.3f s per epoch (%.1f GFLOP/s)", s, fields["gflops"] as! Double) }
             if let n = fields["numpy_seconds"] as? Double {
                 line += String(format: "   NumPy %.3f s   SwiftTorch %.2fx faster", n, fields["speedup_vs_numpy"] as! Double)
+            }
+            if let t = fields["torch_seconds"] as? Double {
+                let us = fields["microseconds"] != nil
+                line += String(format: us ? "   PyTorch %.2f µs   SwiftTorch %.2fx faster" : "   PyTorch %.3f s   SwiftTorch %.2fx faster",
+                               us ? t * 1e6 : t, fields["speedup_vs_torch"] as! Double)
             }
             print(line)
         }

@@ -1,5 +1,7 @@
-// The bench command line: --roofline and its options, sweep lists, shapes and their errors.
+// The bench command line: --roofline and its options, sweep lists, shapes and their errors; the runner of
+// the Python reference scripts.
 import ArgumentParser
+import Foundation
 @testable import bench
 import SwiftTorch
 import Testing
@@ -41,6 +43,29 @@ import Testing
         #expect(s.shape == "64x64x64" && s.mc == "12,24" && s.kc == "64" && s.nc == nil && s.threads == 2)
         let m = try #require(try Bench.parseAsRoot(["matmul", "--impl", "naive,packed", "--shape", "8x16x32"]) as? MatmulCommand)
         #expect(m.impl == ["naive,packed"] && m.shape == "8x16x32")
+    }
+
+    @Test func pythonReferenceRunner() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-python-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ok = dir.appendingPathComponent("ok.py").path, missing = dir.appendingPathComponent("missing.py").path
+        try ["import json, sys",
+             "print(json.dumps({'kernel': 'a', 'seconds': 0.5, 'args': sys.argv[1:]}))",
+             "print('not json')",
+             "print(json.dumps({'kernel': 'b', 'gbps': 2}))"].joined(separator: "\n")
+            .write(toFile: ok, atomically: true, encoding: .utf8)
+        try "import sys\nsys.exit(3)\n".write(toFile: missing, atomically: true, encoding: .utf8)
+
+        let (status, objects) = runPython("python3", script: ok, ["x", "--y"])
+        #expect(status == 0 && objects.count == 2)
+        #expect(objects.first?["args"] as? [String] == ["x", "--y"])
+        let byKernel = try #require(PyTorchReference.results(["x"], python: "python3", script: ok))
+        #expect(byKernel["a"]?["seconds"] as? Double == 0.5 && byKernel["b"]?["gbps"] as? Int == 2)
+        // PyTorch missing (the script's status 3), an interpreter that does not exist.
+        #expect(runPython("python3", script: missing, []).status == 3)
+        #expect(PyTorchReference.results([], python: "python3", script: missing) == nil)
+        #expect(PyTorchReference.results([], python: "/nonexistent/python", script: ok) == nil)
     }
 
     @Test func matmulShapes() {
