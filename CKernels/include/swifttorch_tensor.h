@@ -127,6 +127,9 @@ typedef enum { ST_SUM, ST_MAX, ST_MIN, ST_ARGMAX, ST_ARGMIN } st_reduce_op;
 /// which return the first index of the extreme value). NaN propagates in MAX/MIN and is the answer of ARG*.
 /// Float32 sums accumulate in float64 blocks.
 void st_reduce(st_reduce_op op, st_dtype dtype, int64_t O, int64_t R, int64_t I, const void *x, void *out);
+/// out[k] = sum over a and b of x[a, k, b] for a contiguous x [A, K, B] (sum over leading and trailing
+/// dims at once, without a copy); accumulated as st_reduce's sums, deterministic for any thread count.
+void st_reduce_sum_outer_inner(st_dtype dtype, int64_t A, int64_t K, int64_t B, const void *x, void *out);
 
 /// Row softmax (or log-softmax when log != 0) over contiguous [rows, cols], max-subtracted.
 void st_softmax(st_dtype dtype, int log, int64_t rows, int64_t cols, const void *x, void *out);

@@ -60,6 +60,19 @@ static void CAT(reduce_cols, SFX)(st_reduce_op op, int64_t R, int64_t I, const T
     }
 }
 
+/// out[k] = sum over a and b of x[a, k, b], x a contiguous [A, K, B]: each (a, k) row is summed as a row
+/// sum, and the rows of one k are added in order of a in ACC. Threads split k only, so the result does not
+/// depend on the thread count. (A bias gradient: dY [N, C, H·W] summed over N and H·W, with no copy.)
+static void CAT(sum_outer_inner, SFX)(int64_t A, int64_t K, int64_t B, const T *x, T *out) {
+    int threads = st_threads_for(A * K * B);
+    if ((int64_t)threads > K) threads = (int)K;
+    ST_FOR(threads, k, K, {
+        ACC s = 0;
+        for (int64_t a = 0; a < A; a++) s += CAT(row_sum, SFX)(B, x + (a * K + k) * B);
+        out[k] = (T)s;
+    });
+}
+
 static void CAT(reduce, SFX)(st_reduce_op op, int64_t O, int64_t R, int64_t I, const T *x, void *out) {
     size_t osize = (op == ST_ARGMAX || op == ST_ARGMIN) ? sizeof(int64_t) : sizeof(T);
     if (R == 0) { // empty reduction: sum is 0; the Swift layer refuses max/min/arg* of nothing

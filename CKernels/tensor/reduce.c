@@ -44,3 +44,12 @@ void st_reduce(st_reduce_op op, st_dtype dtype, int64_t O, int64_t R, int64_t I,
     case ST_I64: reduce_i64(op, O, R, I, x, out); break;
     }
 }
+
+void st_reduce_sum_outer_inner(st_dtype dtype, int64_t A, int64_t K, int64_t B, const void *x, void *out) {
+    switch (dtype) {
+    case ST_F32: sum_outer_inner_f32(A, K, B, x, out); break;
+    case ST_F64: sum_outer_inner_f64(A, K, B, x, out); break;
+    case ST_I32: sum_outer_inner_i32(A, K, B, x, out); break;
+    case ST_I64: sum_outer_inner_i64(A, K, B, x, out); break;
+    }
+}

@@ -65,6 +65,34 @@ struct ReductionTests {
         }
     }
 
+    @Test("sums over leading and trailing dims at once ([N, C, H, W] over [0, 2, 3]: a bias gradient), every dtype",
+          arguments: [DType.float32, .float64, .int32, .int64])
+    func sumOuterAndInnerDims(dtype: DType) {
+        let x = randomTensor([4, 3, 5, 20], dtype: dtype, seed: 77, low: -50, high: 50).0
+        let xv = x.to(.float64).doubles // the stored values (integer dtypes keep whole numbers)
+        let tol = Tolerance.of(dtype)
+        // [0, 2, 3], [0, 3] and [0, 1, 3] take the [A, K, B] path; [0, 2] does not end at the last dim.
+        for dims in [[0, 2, 3], [0, 3], [0, 1, 3], [0, 2]] {
+            let (shape, expected) = referenceReduce(xv, shape: [4, 3, 5, 20], dims: Set(dims)) { $0.reduce(0, +) }
+            expectClose(x.sum(dims: dims), expected, shape: shape, tol, "\(dtype) sum \(dims)")
+            let kept = (0..<4).map { dims.contains($0) ? 1 : x.shape[$0] }
+            expectClose(x.sum(dims: dims, keepDims: true), expected, shape: kept, tol, "\(dtype) sum \(dims) keepDims")
+        }
+        // Large enough for two threads (they split K): the same bits as one thread, and the float64 sum.
+        if dtype == .float32 {
+            let (g, gv) = randomTensor([64, 6, 28, 28], dtype: .float32, seed: 78)
+            let one = Kernels.withThreads(1) { g.sum(dims: [0, 2, 3]).scalars }
+            let two = Kernels.withThreads(2) { g.sum(dims: [0, 2, 3]).scalars }
+            #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
+            let (_, expected) = referenceReduce(gv, shape: [64, 6, 28, 28], dims: [0, 2, 3]) { $0.reduce(0, +) }
+            let (_, magnitude) = referenceReduce(gv, shape: [64, 6, 28, 28], dims: [0, 2, 3]) { $0.reduce(0) { $0 + abs($1) } }
+            for ((got, want), m) in zip(zip(one, expected), magnitude) {
+                // float32 lanes inside each row of 784, float64 across rows: ~ε·Σ|x| at worst (here 1e-7·25,000)
+                #expect(abs(Double(got) - want) <= 1e-7 * m + 1e-6 * abs(want), "\(got) vs \(want)")
+            }
+        }
+    }
+
     @Test("argmax and argmin: first index on ties, along any dim, flattened, keepDim", arguments: [false, true])
     func argExtremes(transposedInput: Bool) {
         // Small integers so ties are common.

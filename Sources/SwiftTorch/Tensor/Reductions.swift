@@ -19,6 +19,19 @@ extension Tensor {
         // Fast path: contiguous and the reduced axes form one block -> [O, R, I] without a copy.
         var src = self, O = 1, R = 1, I = 1
         let block = dims.isEmpty || dims.last! - dims.first! + 1 == dims.count
+        // A sum over leading and trailing dims, keeping a middle block ([N, C, H, W] over [0, 2, 3]): [A, K, B]
+        // without a copy, when the trailing rows are long enough to sum as rows.
+        let prefix = dims.enumerated().prefix { $0.offset == $0.element }.count   // dims 0..<prefix
+        if op == ST_SUM && isContiguous && !block && prefix > 0 && prefix < dims.count
+            && Array(dims[prefix...]) == Array(dims[prefix]..<rank) {
+            let q = dims[prefix]                                                        // and q..<rank
+            let a = shape[..<prefix].reduce(1, *), k = shape[prefix..<q].reduce(1, *), b = shape[q...].reduce(1, *)
+            if b >= 16 {
+                let out = Tensor.empty(finalShape, dtype: outDtype)
+                withExtendedLifetime(self) { st_reduce_sum_outer_inner(dtype.c, Int64(a), Int64(k), Int64(b), data, out.data) }
+                return out
+            }
+        }
         if isContiguous && block && !dims.isEmpty {
             O = shape[..<dims.first!].reduce(1, *)
             R = reduced
