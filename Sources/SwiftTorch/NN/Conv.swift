@@ -109,17 +109,24 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
                     precondition(status == ST_OK, "conv2d backward: \(String(cString: st_last_error()))")
                 }
             }
-            let dcol = dx == nil ? nil : Tensor.empty([k, nl], dtype: x.dtype)   // dcol: [K, N·L], only for dX
+            // dX a group of images at a time: dcol = Wᵀ · dY for the group, then col2im, so the group's block of
+            // dcol (at most half of L2) is still in cache when col2im reads it back.
+            let esize = x.dtype.byteSize
+            let group = max(1, min(n, Kernels.caches.l2.size / 2 / max(1, k * l * esize)))
+            let dcol = dx == nil ? nil : Tensor.empty([k, group * l], dtype: x.dtype)  // dcol: [K, G·L], only for dX
             withExtendedLifetime((wc, gt, dcol, keptCol)) {
                 guard nl > 0 else { _ = dw.map { st_fill($0.dtype.c, Int64($0.count), $0.data, 0) }; return }
                 if let dw, let col = keptCol, let gt {                  // dW = dY · colᵀ [O, K] (col kept from forward)
                     rawGEMM(x.dtype, transA: false, transB: true, m: o, n: k, k: nl, a: gt.data, lda: nl, b: col.data,
                             ldb: nl, beta: 0, c: dw.data, ldc: k)
                 }
-                if let dx, let gt, let dcol {                           // dcol = Wᵀ · dY [K, N·L], then col2im
-                    rawGEMM(x.dtype, transA: true, transB: false, m: k, n: nl, k: o, a: wc.data, lda: k, b: gt.data,
-                            ldb: nl, beta: 0, c: dcol.data, ldc: nl)
-                    st_col2im(x.dtype.c, &geo, Int64(n), dcol.data, Int64(nl), dx.data)
+                if let dx, let gt, let dcol {                           // dcol = Wᵀ · dY [K, G·L], then col2im
+                    for n0 in Swift.stride(from: 0, to: n, by: group) {
+                        let images = min(group, n - n0)
+                        rawGEMM(x.dtype, transA: true, transB: false, m: k, n: images * l, k: o, a: wc.data, lda: k,
+                                b: gt.data + n0 * l * esize, ldb: nl, beta: 0, c: dcol.data, ldc: images * l)
+                        st_col2im(x.dtype.c, &geo, Int64(images), dcol.data, Int64(images * l), dx.data + n0 * c * x.shape[2] * x.shape[3] * esize)
+                    }
                 }
             }
             let db = bias?.requiresGrad == true ? gy.sum(dims: [0, 2, 3]) : nil    // db: [O]
