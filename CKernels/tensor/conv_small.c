@@ -195,30 +195,33 @@ st_status st_conv2d_small_f32(st_isa isa, int64_t N, int64_t O, const st_conv_ge
 typedef struct {
     small_ctx p;             // the padded input planes, as in the forward pass
     int64_t Og, taps, W8;    // channels rounded up to OG, C·kh·kw, padded dy row: row_chunks · 8
+    int64_t xs, ds;          // floats between consecutive images' padded x planes and dy planes
 } dw_ctx;
 
-/// The portable twin of dw_block_avx2: the same block and lanes, scalar arithmetic.
-static void dw_block_ref(const dw_ctx *s, const float *xp, const float *dyp, int64_t o0, int64_t t0,
+/// The portable twin of dw_block_avx2: the same block, images and lanes, scalar arithmetic.
+static void dw_block_ref(const dw_ctx *s, const float *xp, const float *dyp, int64_t images, int64_t o0, int64_t t0,
                          float part[OG][TG][8]) {
     const st_conv_geometry *g = s->p.g;
     const int64_t kk = g->kh * g->kw;
-    for (int gi = 0; gi < OG; gi++)
-        for (int ti = 0; ti < TG; ti++) {
-            const int64_t t = t0 + ti < s->taps ? t0 + ti : s->taps - 1; // past the last tap: repeat it (discarded)
-            const int64_t c = t / kk, ki = t % kk / g->kw, kj = t % g->kw;
-            float *lanes = part[gi][ti];
-            for (int64_t oh = 0; oh < g->Ho; oh++)
-                for (int64_t ow = 0; ow < s->W8; ow += 8) {
-                    const float *d = dyp + ((o0 + gi) * g->Ho + oh) * s->W8 + ow;
-                    const float *x = xp + (c * s->p.Hp + oh + ki) * s->p.Wp + ow + kj;
-                    for (int j = 0; j < 8; j++) lanes[j] += d[j] * x[j];
-                }
-        }
+    for (int64_t im = 0; im < images; im++)
+        for (int gi = 0; gi < OG; gi++)
+            for (int ti = 0; ti < TG; ti++) {
+                const int64_t t = t0 + ti < s->taps ? t0 + ti : s->taps - 1; // past the last tap: repeat it (discarded)
+                const int64_t c = t / kk, ki = t % kk / g->kw, kj = t % g->kw;
+                float *lanes = part[gi][ti];
+                for (int64_t oh = 0; oh < g->Ho; oh++)
+                    for (int64_t ow = 0; ow < s->W8; ow += 8) {
+                        const float *d = dyp + im * s->ds + ((o0 + gi) * g->Ho + oh) * s->W8 + ow;
+                        const float *x = xp + im * s->xs + (c * s->p.Hp + oh + ki) * s->p.Wp + ow + kj;
+                        for (int j = 0; j < 8; j++) lanes[j] += d[j] * x[j];
+                    }
+            }
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) static void dw_block_avx2(const dw_ctx *s, const float *xp, const float *dyp,
-                                                              int64_t o0, int64_t t0, float part[OG][TG][8]) {
+                                                              int64_t images, int64_t o0, int64_t t0,
+                                                              float part[OG][TG][8]) {
     const st_conv_geometry *g = s->p.g;
     const int64_t kk = g->kh * g->kw;
     const float *xt[TG];
@@ -229,9 +232,11 @@ __attribute__((target("avx2,fma"))) static void dw_block_avx2(const dw_ctx *s, c
     __m256 acc[OG][TG]; // the block's 8-lane partial sums, carried from image to image in part
     for (int gi = 0; gi < OG; gi++)
         for (int ti = 0; ti < TG; ti++) acc[gi][ti] = _mm256_loadu_ps(part[gi][ti]);
+    for (int64_t im = 0; im < images; im++)
     for (int64_t oh = 0; oh < g->Ho; oh++) {
-        const float *d0 = dyp + (o0 * g->Ho + oh) * s->W8, *d1 = d0 + g->Ho * s->W8, *d2 = d1 + g->Ho * s->W8;
-        const float *x0 = xt[0] + oh * s->p.Wp, *x1 = xt[1] + oh * s->p.Wp, *x2 = xt[2] + oh * s->p.Wp;
+        const float *d0 = dyp + im * s->ds + (o0 * g->Ho + oh) * s->W8, *d1 = d0 + g->Ho * s->W8, *d2 = d1 + g->Ho * s->W8;
+        const float *x0 = xt[0] + im * s->xs + oh * s->p.Wp, *x1 = xt[1] + im * s->xs + oh * s->p.Wp,
+                    *x2 = xt[2] + im * s->xs + oh * s->p.Wp;
         for (int64_t ow = 0; ow < s->W8; ow += 8) {
             const __m256 a0 = _mm256_loadu_ps(d0 + ow), a1 = _mm256_loadu_ps(d1 + ow), a2 = _mm256_loadu_ps(d2 + ow);
             const __m256 b0 = _mm256_loadu_ps(x0 + ow), b1 = _mm256_loadu_ps(x1 + ow), b2 = _mm256_loadu_ps(x2 + ow);
@@ -255,7 +260,7 @@ st_status st_conv2d_small_dw_f32(st_isa isa, int64_t N, int64_t O, const st_conv
                                  const float *dy, float *dw) {
     const st_status ok = check_call("st_conv2d_small_dw_f32", g, N, O, isa);
     if (ok != ST_OK) return ok;
-    void (*block)(const dw_ctx *, const float *, const float *, int64_t, int64_t, float[OG][TG][8]) = dw_block_ref;
+    void (*block)(const dw_ctx *, const float *, const float *, int64_t, int64_t, int64_t, float[OG][TG][8]) = dw_block_ref;
 #if defined(__x86_64__)
     if (isa == ST_ISA_AVX2 || isa == ST_ISA_AVX512) block = dw_block_avx2;
 #endif
@@ -264,24 +269,34 @@ st_status st_conv2d_small_dw_f32(st_isa isa, int64_t N, int64_t O, const st_conv
     const int64_t og_blocks = s.Og / OG, tg_blocks = (s.taps + TG - 1) / TG, blocks = og_blocks * tg_blocks;
     int threads = st_threads_for(N * O * g->Ho * g->Wo * s.taps);
     if (threads > blocks) threads = (int)blocks;
-    const size_t xp_floats = (size_t)(g->C * s.p.Hp * s.p.Wp), dyp_floats = (size_t)(s.Og * g->Ho * s.W8);
+    s.xs = g->C * s.p.Hp * s.p.Wp, s.ds = s.Og * g->Ho * s.W8;
+    // Small planes (LeNet conv2: 8 x 8 outputs, 8 chunk steps per block and image) give a block call too
+    // little work for its set-up, so a call runs over a group of images whose planes fit in half of L2. Large
+    // planes stay one image per call, in L1. The sums run in the same order either way (image by image).
+    const int64_t image_bytes = (s.xs + s.ds) * (int64_t)sizeof(float), steps = g->Ho * s.p.row_chunks;
+    int64_t group = steps >= 64 ? 1 : st_cache_detect().l2.size / 2 / image_bytes;
+    group = group < 1 ? 1 : group > N ? N : group;
     const size_t part_floats = (size_t)((blocks + threads - 1) / threads + 1) * OG * TG * 8;
-    const size_t per_thread = xp_floats + dyp_floats + part_floats;
+    const size_t per_thread = (size_t)(group * (s.xs + s.ds)) + part_floats;
     float *buf = malloc((size_t)threads * per_thread * sizeof(float));
     if (buf == NULL) return st_fail(ST_ERR_ALLOCATION, "st_conv2d_small_dw_f32: no memory for the padded planes");
     ST_FOR(threads, t, threads, {
-        float *xp = buf + (size_t)t * per_thread, *dyp = xp + xp_floats, *part = dyp + dyp_floats;
+        float *xp = buf + (size_t)t * per_thread, *dyp = xp + group * s.xs, *part = dyp + group * s.ds;
         const int64_t b0 = blocks * t / threads, b1 = blocks * (t + 1) / threads;
-        memset(dyp, 0, dyp_floats * sizeof(float)); // zero tails and channels past O, once
+        memset(dyp, 0, (size_t)(group * s.ds) * sizeof(float)); // zero tails and channels past O, once
         memset(part, 0, (size_t)(b1 - b0) * OG * TG * 8 * sizeof(float));
-        for (int64_t n = 0; n < N; n++) {
-            pad_image(&s.p, x + n * g->C * g->H * g->W, xp);
-            for (int64_t o = 0; o < O; o++)
-                for (int64_t oh = 0; oh < g->Ho; oh++)
-                    memcpy(dyp + (o * g->Ho + oh) * s.W8, dy + ((n * O + o) * g->Ho + oh) * g->Wo,
-                           (size_t)g->Wo * sizeof(float));
+        for (int64_t n0 = 0; n0 < N; n0 += group) {
+            const int64_t images = N - n0 < group ? N - n0 : group;
+            for (int64_t im = 0; im < images; im++) {
+                const int64_t n = n0 + im;
+                pad_image(&s.p, x + n * g->C * g->H * g->W, xp + im * s.xs);
+                for (int64_t o = 0; o < O; o++)
+                    for (int64_t oh = 0; oh < g->Ho; oh++)
+                        memcpy(dyp + im * s.ds + (o * g->Ho + oh) * s.W8, dy + ((n * O + o) * g->Ho + oh) * g->Wo,
+                               (size_t)g->Wo * sizeof(float));
+            }
             for (int64_t bi = b0; bi < b1; bi++)
-                block(&s, xp, dyp, bi / tg_blocks * OG, bi % tg_blocks * TG,
+                block(&s, xp, dyp, images, bi / tg_blocks * OG, bi % tg_blocks * TG,
                       (float(*)[TG][8])(part + (size_t)(bi - b0) * OG * TG * 8));
         }
         for (int64_t bi = b0; bi < b1; bi++) { // lanes summed once, in a fixed order

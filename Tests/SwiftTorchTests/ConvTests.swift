@@ -179,16 +179,21 @@ struct ConvTests {
         }
     }
 
-    @Test("dX of a batch, computed a group of images at a time (dcol stays in L2), equals each image's dX alone")
+    @Test("dX and dW of a batch computed a group of images at a time (dcol, and the dW kernel's planes, in L2)")
     func groupedInputGradient() {
         // LeNet conv2 on 40 images: dcol is 38 KiB per image, so a half-L2 group holds a few images and the
-        // batch takes several groups, the last one short. An image alone is one group of one.
+        // batch takes several groups, the last one short. An image alone is one group of one. The float32 dW
+        // comes from the direct kernel (groups of ~25 images' padded planes), the float64 one from im2col + GEMM.
+        var dws: [[Double]] = []
         for dtype in [DType.float32, .float64] {
             let (x, _) = randomTensor([40, 6, 12, 12], dtype: dtype, seed: 80)
             let (w, _) = randomTensor([16, 6, 5, 5], dtype: dtype, seed: 81)
             let (upstream, _) = randomTensor([40, 16, 8, 8], dtype: dtype, seed: 82)
             x.requiresGrad = true
+            w.requiresGrad = true
             (conv2d(x, weight: w) * upstream).sum().backward()
+            dws.append(w.grad!.doubles)
+            w.requiresGrad = false
             let batch = x.grad!.doubles
             for i in [0, 5, 6, 17, 36, 39] {
                 let xi = x.narrow(dim: 0, start: i, length: 1).detach().contiguous()
@@ -199,6 +204,7 @@ struct ConvTests {
                             "\(dtype) image \(i)")
             }
         }
+        expectClose(dws[0], dws[1], Tolerance(rtol: 1e-4, atol: 1e-4), "dW float32 (direct, grouped) vs float64 (GEMM)")
     }
 
     @Test("output size rule, the classic off-by-one: 224, kernel 11, stride 4, padding 2 gives 55 (not 56)")
