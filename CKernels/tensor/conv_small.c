@@ -5,14 +5,15 @@
 // taps stream past:
 //
 //   an image's outputs are cut into chunks of 8 consecutive columns of one output row (the last chunk of a
-//   row may be short); for each group of OG = 3 output channels and each 3 consecutive chunks v = 0, 1, 2
+//   row may be short); for each group of OG = 3 output channels and each 4 consecutive chunks v = 0..3
 //   at (oh_v, ow_v):
-//     acc[3][3] (9 ymm) = bias;  for c, ki, kj:  acc[g][v] += w[o0+g, c, ki, kj] · xpad[c, oh_v+ki, ow_v+kj .. +7]
-//   (a 24-wide row is one block; 8-wide rows put three rows in one block)
+//     acc[3][4] (12 ymm) = bias;  for c, ki, kj:  acc[g][v] += w[o0+g, c, ki, kj] · xpad[c, oh_v+ki, ow_v+kj .. +7]
+//   (a 32-wide row is one block; 8-wide rows put four rows in one block)
 //
 // Shapes: x [N, C, H, W], w [O, C, kh, kw], bias [O] or NULL, y [N, O, Ho, Wo]. Each image's planes are first
 // copied into a zero-bordered scratch (padding, and slack so 8-wide loads never leave it): no bounds checks
-// in the loops. Per tap: 3 loads, 3 broadcasts, 9 FMAs. FLOPs 2·N·O·Ho·Wo·C·kh·kw, as the GEMM path.
+// in the loops. Per tap: 3 broadcasts (the weights stay in registers), 4 loads, 12 FMAs; with 3 x 3
+// (9 accumulators, 3 loads, 9 FMAs a tap) the kernel ran 12% slower. FLOPs 2·N·O·Ho·Wo·C·kh·kw, as the GEMM path.
 // The portable twin below runs the same loops with scalar arithmetic: the fallback and the test oracle.
 #include "../internal/st_internal.h"
 #include "../internal/st_iter.h"
@@ -23,8 +24,8 @@
 #include <immintrin.h>
 #endif
 
-#define OG 3  // output channels per register block (9 accumulators + 3 inputs + 1 weight: 13 of 16 ymm)
-#define OV 3  // chunks of 8 outputs per register block
+#define OG 3  // output channels per register block (12 accumulators + 3 weights + 1 input: 16 of 16 ymm)
+#define OV 4  // chunks of 8 outputs per register block
 
 typedef struct {
     const st_conv_geometry *g;
@@ -99,18 +100,18 @@ __attribute__((target("avx2,fma"))) static void image_avx2(const small_ctx *s, c
                 for (int v = 0; v < OV; v++) acc[gi][v] = _mm256_set1_ps(s->bias[o0 + gi]);
             for (int64_t c = 0; c < g->C; c++)
                 for (int64_t ki = 0; ki < g->kh; ki++) {
-                    const float *r0 = xp + (c * s->Hp + oh[0] + ki) * s->Wp + ow[0];
-                    const float *r1 = xp + (c * s->Hp + oh[1] + ki) * s->Wp + ow[1];
-                    const float *r2 = xp + (c * s->Hp + oh[2] + ki) * s->Wp + ow[2];
+                    const float *r[OV];
+                    for (int v = 0; v < OV; v++) r[v] = xp + (c * s->Hp + oh[v] + ki) * s->Wp + ow[v];
                     const float *wt = w0 + (c * g->kh + ki) * g->kw;
                     for (int64_t kj = 0; kj < g->kw; kj++) {
-                        const __m256 x0 = _mm256_loadu_ps(r0 + kj), x1 = _mm256_loadu_ps(r1 + kj),
-                                     x2 = _mm256_loadu_ps(r2 + kj);
-                        for (int gi = 0; gi < OG; gi++) {
-                            const __m256 wv = _mm256_broadcast_ss(wt + gi * taps + kj);
-                            acc[gi][0] = _mm256_fmadd_ps(wv, x0, acc[gi][0]);
-                            acc[gi][1] = _mm256_fmadd_ps(wv, x1, acc[gi][1]);
-                            acc[gi][2] = _mm256_fmadd_ps(wv, x2, acc[gi][2]);
+                        // 3 weights in registers, then one input vector at a time: 12 accumulators + 4 = 16 ymm
+                        const __m256 w0v = _mm256_broadcast_ss(wt + kj), w1v = _mm256_broadcast_ss(wt + taps + kj),
+                                     w2v = _mm256_broadcast_ss(wt + 2 * taps + kj);
+                        for (int v = 0; v < OV; v++) {
+                            const __m256 xv = _mm256_loadu_ps(r[v] + kj);
+                            acc[0][v] = _mm256_fmadd_ps(w0v, xv, acc[0][v]);
+                            acc[1][v] = _mm256_fmadd_ps(w1v, xv, acc[1][v]);
+                            acc[2][v] = _mm256_fmadd_ps(w2v, xv, acc[2][v]);
                         }
                     }
                 }
