@@ -2,13 +2,13 @@
 """PyTorch on the workloads `bench conv`, `bench train` and `bench ops` time, so that SwiftTorch is compared
 with PyTorch in the same run on the same machine (the issues' PyTorch figures come from another machine).
 
-    python3 Benchmarks/torch_compare.py conv  --threads 1 [--repeat 10] [--data DIR] [--no-epoch]
+    python3 Benchmarks/torch_compare.py conv  --threads 1 [--repeat 10] [--data DIR] [--no-epoch | --no-shapes]
     python3 Benchmarks/torch_compare.py mlp   --threads 1 [--epochs 3] [--data DIR]
     python3 Benchmarks/torch_compare.py step  [--rounds 15 --calls 500]
     python3 Benchmarks/torch_compare.py gelu  --threads 1 [--repeat 15] [--size 16777216]
 
 Prints one JSON object per line, with "kernel" and "threads" as `bench` names them. Exits with status 3
-and prints nothing when PyTorch cannot be imported. Install it beside the system Python with, e.g.:
+and prints nothing when PyTorch (or NumPy) cannot be imported. Install it beside the system Python with, e.g.:
     python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch numpy
 and point `bench` at it with SWIFTTORCH_TORCH_PYTHON=/tmp/torchenv/bin/python.
 
@@ -34,6 +34,7 @@ p.add_argument("--epochs", type=int, default=3)
 p.add_argument("--rounds", type=int, default=15)
 p.add_argument("--calls", type=int, default=500)
 p.add_argument("--no-epoch", action="store_true")
+p.add_argument("--no-shapes", action="store_true", help="conv: only the LeNet epoch")
 p.add_argument("--size", type=int, default=1 << 24, help="gelu: elements")
 p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
 args = p.parse_args()
@@ -67,7 +68,8 @@ def median_seconds(fn, warmup, runs):
 
 
 def idx(name):
-    with gzip.open(os.path.join(args.data, name + ".gz"), "rb") as f:
+    path = os.path.join(args.data, name)
+    with (gzip.open(path + ".gz", "rb") if os.path.exists(path + ".gz") else open(path, "rb")) as f:
         data = f.read()
     ndim = data[3]
     dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
@@ -78,7 +80,7 @@ def fashion_mnist():
     """Training images normalized by their mean and std, as float32 [60000, 784], and the labels."""
     x = torch.from_numpy(idx("train-images-idx3-ubyte").reshape(-1, 784).astype(np.float32) / 255)
     y = torch.from_numpy(idx("train-labels-idx1-ubyte").astype(np.int64))
-    return (x - x.mean()) / x.std(), y
+    return (x - x.mean()) / x.std(unbiased=False), y  # the population std, as SwiftTorch's pixelStatistics
 
 
 def train_epoch(model, opt, x, y, batch):
@@ -98,7 +100,7 @@ if args.workload == "conv":
     shapes = [("lenet_conv1", 64, 1, 6, 5, 28, 0), ("lenet_conv2", 64, 6, 16, 5, 12, 0),
               ("resnet_3x3", 8, 64, 64, 3, 56, 1)]
     with torch.no_grad():
-        for name, n, c, o, k, h, pad in shapes:
+        for name, n, c, o, k, h, pad in ([] if args.no_shapes else shapes):
             x, w = torch.randn(n, c, h, h), torch.randn(o, c, k, k) * 0.1
             ho = h + 2 * pad - k + 1
             flops = 2.0 * n * o * ho * ho * c * k * k

@@ -54,7 +54,8 @@ struct ConvCommand: ParsableCommand {
         for t in threads.split(separator: ",").compactMap({ Int($0) }) {
             // PyTorch on the same shapes and epoch first, in the same run (nil when it is not installed).
             let torch = noTorch ? nil : PyTorchReference.results(["conv", "--threads", "\(t)", "--repeat", "\(`repeat`)",
-                                                                 "--data", data] + (noEpoch ? ["--no-epoch"] : []))
+                                                                 "--data", data] + (noEpoch ? ["--no-epoch"] : [])
+                                                                 + (epochOnly ? ["--no-shapes"] : []))
             try Kernels.withThreads(t) {
                 for s in ConvCommand.shapes where !epochOnly {
                     let (x, w) = s.operands()
@@ -73,7 +74,7 @@ struct ConvCommand: ParsableCommand {
                                  t, tChosen * 1e3, flops / tChosen / 1e9, tIm2col * 1e3, flops / tIm2col / 1e9,
                                  tDirect * 1e3, flops / tDirect / 1e9, tDirect / tIm2col)
                           + (torch?[s.name]?["seconds"] as? Double).map {
-                              String(format: "   PyTorch %6.1f GFLOP/s: conv2d %.2fx", flops / $0 / 1e9, $0 / tChosen)
+                              String(format: "   PyTorch %6.1f GFLOP/s: SwiftTorch's conv2d %.2fx its speed", flops / $0 / 1e9, $0 / tChosen)
                           }.orEmpty)
                 }
                 if !noEpoch { try lenetEpoch(threads: t, torchSeconds: torch?["lenet_epoch"]?["seconds"] as? Double) }
@@ -94,7 +95,7 @@ struct ConvCommand: ParsableCommand {
         var loss: Float = 0
         let seconds = elapsedSeconds { loss = trainer.trainEpoch(DataLoader(ds, batchSize: 64, shuffle: true, generator: g)) }
         print(String(format: "lenet_epoch  %d thr  %.2f s per epoch (Fashion-MNIST, batch 64), train loss %.3f", t, seconds, loss)
-              + torchSeconds.map { String(format: "   PyTorch %.2f s: SwiftTorch %.2fx faster", $0, $0 / seconds) }.orEmpty)
+              + torchSeconds.map { String(format: "   PyTorch %.2f s: SwiftTorch %.2fx its speed", $0, $0 / seconds) }.orEmpty)
     }
 }
 

@@ -39,20 +39,22 @@ enum PyTorchReference {
 
     nonisolated(unsafe) private static var warned = false
 
-    /// The script's results keyed by kernel name, or nil when PyTorch cannot be imported or the script
-    /// failed (then a note goes to stderr, once per process).
+    /// The script's results keyed by kernel name, or nil when PyTorch cannot be imported, the interpreter
+    /// cannot start or the script printed nothing (then a note goes to stderr, once per process). When the
+    /// script fails part way, what it printed before is kept, with a note.
     static func results(_ arguments: [String], python: String = python,
                         script: String = benchmarkScript("torch_compare.py")) -> [String: [String: Any]]? {
         let (status, objects) = runPython(python, script: script, arguments)
-        guard status == 0, !objects.isEmpty else {
-            if !warned {
-                warned = true
-                let why = status == 3 ? "PyTorch is not installed for \(python)" : "torch_compare.py failed (status \(status))"
-                FileHandle.standardError.write(Data(("note: \(why); no PyTorch comparison (set SWIFTTORCH_TORCH_PYTHON to "
-                    + "an interpreter that has torch, see Benchmarks/torch_compare.py)\n").utf8))
-            }
-            return nil
+        if status != 0 || objects.isEmpty, !warned {
+            warned = true
+            let why = status == 3 ? "PyTorch (or NumPy) cannot be imported by \(python)"
+                : status == -1 ? "\(python) could not be started"
+                : status == 0 ? "torch_compare.py printed no result" : "torch_compare.py failed (status \(status))"
+            let what = objects.isEmpty ? "no PyTorch comparison" : "PyTorch figures only for what it printed before"
+            FileHandle.standardError.write(Data(("note: \(why); \(what) (set SWIFTTORCH_TORCH_PYTHON to an interpreter "
+                + "that has torch, see Benchmarks/torch_compare.py)\n").utf8))
         }
+        if objects.isEmpty { return nil }
         var byKernel: [String: [String: Any]] = [:]
         for o in objects { if let k = o["kernel"] as? String { byKernel[k] = o } }
         return byKernel

@@ -116,7 +116,7 @@ struct TrainCommand: ParsableCommand {
             }
             if let t = fields["torch_seconds"] as? Double {
                 let us = fields["microseconds"] != nil
-                line += String(format: us ? "   PyTorch %.2f µs   SwiftTorch %.2fx faster" : "   PyTorch %.3f s   SwiftTorch %.2fx faster",
+                line += String(format: us ? "   PyTorch %.2f µs   SwiftTorch %.2fx its speed" : "   PyTorch %.3f s   SwiftTorch %.2fx its speed",
                                us ? t * 1e6 : t, fields["speedup_vs_torch"] as! Double)
             }
             print(line)

@@ -60,7 +60,7 @@ void st_release_queue_end(void);
 typedef enum {
     ST_ADD, ST_SUB, ST_MUL, ST_DIV, ST_POW, ST_MAXIMUM, ST_MINIMUM,
     ST_EQ, ST_NE, ST_LT, ST_LE, ST_GT, ST_GE,
-    ST_RELU_GRAD, // a where b > 0, else 0: ReLU's backward (a = dY, b = x) in one pass
+    ST_RELU_GRAD, // 0 where b <= 0, else a: ReLU's backward (a = dY, b = x) in one pass (NaN b passes a)
 } st_binary_op;
 
 typedef enum {

@@ -44,7 +44,7 @@ static void CAT(binary_row, SFX)(const void *ctx, int64_t n, char *const *p, con
     case ST_LE: BIN_LOOP(x <= y); break;
     case ST_GT: BIN_LOOP(x > y); break;
     case ST_GE: BIN_LOOP(x >= y); break;
-    case ST_RELU_GRAD: BIN_LOOP(y > 0 ? x : 0); break;
+    case ST_RELU_GRAD: BIN_LOOP(y <= 0 ? 0 : x); break; // NaN x passes dY, as in PyTorch
     }
 }
 

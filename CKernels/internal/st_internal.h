@@ -29,14 +29,16 @@ void st_clear_error(void);
 //       column p of the panel contiguous; or straight from op(A) when packing does not pay
 //       ((lda, 1) for row-major A, (1, lda) for a transposed one); all MR rows must be readable,
 //   bp: B micro-panel [k, NR] read as bp[p * rs_b + j]: packed (rs_b = NR), or straight from a row-major
-//       op(B) (rs_b = ldb) when each B value is used by a single row tile and packing would only copy it;
+//       op(B) (rs_b = ldb) when each B value is used by a single row tile or all of B fits in half of L1,
+//       so that packing would only copy it;
 //       all NR columns must be readable (a short last column panel is always packed),
 //   c:  row-major with row stride ldc and unit column stride,
 //   1 <= m <= MR, 1 <= n <= NR, k >= 0; packed panels are zero-padded to MR / NR, and bp is aligned to
 //   ST_ALIGN (panels are laid out with a stride rounded up to 16 floats).
-// Edge policy (one for all kernels): the full MR x NR tile is always computed in registers; only the
-// valid m x n corner of C is loaded and stored, with the same arithmetic as a full tile, so a value of
-// C does not depend on where tile boundaries fall (and so not on the thread count).
+// Edge policy (one for all kernels): every valid row gets the full tile's FMA sequence over all NR columns
+// (a kernel may skip rows past m: the AVX2 one runs max(m, 3)); only the valid m x n corner of C is
+// loaded and stored, with the same arithmetic as a full tile, so a value of C does not depend on where
+// tile boundaries fall (and so not on the thread count).
 // beta == 0 means C is write-only: it is never read, so NaN/Inf already in C do not propagate.
 typedef void (*st_sgemm_ukr_fn)(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
                                 const float *ST_RESTRICT bp, int64_t rs_b, float beta, float *ST_RESTRICT c,

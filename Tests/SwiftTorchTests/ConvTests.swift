@@ -182,7 +182,7 @@ struct ConvTests {
     @Test("dX and dW of a batch computed a group of images at a time (dcol, and the dW kernel's planes, in L2)")
     func groupedInputGradient() {
         // LeNet conv2 on 40 images: dcol is 38 KiB per image, so a half-L2 group holds a few images and the
-        // batch takes several groups, the last one short. An image alone is one group of one. The float32 dW
+        // batch takes several groups, the last one short (any L2 below 3 MiB gives at least two groups). An image alone is one group of one. The float32 dW
         // comes from the direct kernel (groups of ~25 images' padded planes), the float64 one from im2col + GEMM.
         var dws: [[Double]] = []
         for dtype in [DType.float32, .float64] {

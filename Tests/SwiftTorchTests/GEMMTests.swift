@@ -138,7 +138,7 @@ struct GEMMTests {
                 // spanning several panels; K across a KC block boundary. Then M > MR with a B small enough for L1 (also
                 // read in place), with a short last row tile and panel.
                 for (index, (m, n, k)) in [(2, 4 * nr + 3, 29), (mr - 1, 2 * nr, 7), (mr, 3 * nr + 1, 700), (3, 5, 5),
-                                           (4 * mr + 1, 2 * nr + 3, 37), (3 * mr, nr, 64), (7 * mr + 2, 5, 3)]
+                                           (4 * mr + 1, 2 * nr, 37), (3 * mr, nr, 64), (7 * mr + 2, 3 * nr, 3)]
                     .enumerated() {
                     for (ta, tb) in transposes {
                         let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(900 + index))
@@ -183,10 +183,11 @@ struct GEMMTests {
                 }
                 #expect(results.allSatisfy { $0 == results[0] }, "\(isa): pack-B modes or thread counts differ")
 
-                // M > MR with a small B (in place because it fits in L1): both threads read the same B panels and
-                // each packs its own short last panel; KC = 16 gives four K blocks.
+                // M > MR with a small B (in place because it fits in half of L1: K·3NR·4 = 12 KiB for any NR):
+                // both threads read the same B panels and each packs its own short last panel; KC = 16 gives
+                // several K blocks.
                 Kernels.setBlocking(kc: 16)
-                let small = GEMMProblem(m: 2000 + 2, n: 2 * nr + 5, k: 64, transA: true, transB: false, seed: 1401)
+                let small = GEMMProblem(m: 2000 + 2, n: 2 * nr + 5, k: 1024 / nr, transA: true, transB: false, seed: 1401)
                 var smallResults: [[UInt32]] = []
                 for mode in [Kernels.PackBMode.always, .automatic] {
                     Kernels.packB = mode

@@ -4,7 +4,8 @@
 //   x: [N, C, H, W]   weight: [O, C, kh, kw]   bias: [O]   y: [N, O, Ho, Wo]
 //   Ho = floor((H + 2·ph − dh·(kh − 1) − 1) / sh) + 1 (the same for W; the floor is the classic off-by-one)
 //   col [K, N·L] = im2col(x) (the whole batch); yt [O, N·L] = W [O, K] · col (+ bias); y = yt permuted to NCHW
-//   backward: dW = dYt · colᵀ [O, K];  dcol = Wᵀ · dYt [K, N·L] → col2im → dX;  db = Σ dY over N, Ho, Wo
+//   backward: dW = dYt · colᵀ [O, K];  dcol = Wᵀ · dYt [K, G·L] → col2im → dX, G images at a time (dcol within
+//   half of L2);  db = Σ dY over N, Ho, Wo
 //   FLOPs 2·N·O·Ho·Wo·C·kh·kw; workspace: col, K·N·L elements (4·K·N·L bytes in float32), kept for the
 //   backward pass (dW needs it) while the graph lives
 //   Unit stride and dilation, K <= 1024, float32 on AVX2: y computed directly
@@ -134,7 +135,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
         }
     }
     let macs = n * o * l * k
-    // Workspace: the lowered matrix (the direct path needs one only as the dcol buffer when dX is wanted).
+    // Workspace: the lowered matrix K·N·L of the im2col path (the direct path lowers nothing; its backward's dcol
+    // buffer is K·G·L, G images at a time).
     Ledger.record("conv2d", [x], y, flops: 2 * macs, macs: macs, params: [weight] + (bias.map { [$0] } ?? []),
                   workspaceBytes: k * nl * x.dtype.byteSize)
     return y

@@ -150,8 +150,8 @@ extension Tensor {
     public func square() -> Tensor { unary(ST_SQUARE, "square") { g, _ in (g * self).mulScalar(2) } }
     /// Logistic sigmoid, computed without overflow for any input (sign-split: exp of -|x| only).
     public func sigmoid() -> Tensor { unary(ST_SIGMOID, "sigmoid") { g, out in g * out * (1 - out) } }
-    /// max(x, 0); backward dY where x > 0, else 0 (one fused pass, as PyTorch's threshold_backward: a NaN x
-    /// passes no gradient).
+    /// max(x, 0) (NaN stays NaN); backward 0 where x <= 0, else dY, in one fused pass, as PyTorch's
+    /// threshold_backward (a NaN x passes its gradient).
     public func relu() -> Tensor { unary(ST_RELU, "relu") { g, _ in Tensor.binaryKernel(ST_RELU_GRAD, "relu backward", g, self) } }
     /// -1, 0 or 1 by the sign of each element (no gradient).
     public func sign() -> Tensor { unaryKernel(ST_SIGN, "sign") }
