@@ -208,9 +208,11 @@ static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_tra
     // B is read in place (row stride ldb) when every B value is used once (M <= MR), or when all of a
     // row-major op(B) fits in half of L1: then the micro-kernel finds it in L1 anyway, and packing it
     // would only copy it (the tiny MLP's weights and gradients: packing was a third of the GEMM overhead).
+    // (Not when B's rows are a multiple of 4 KiB apart: they would all fall in the same L1 sets.)
     const int64_t b_bytes = k * round_up(n, NR) * (int64_t)sizeof(float);
+    const int row_aliasing = ldb * (int64_t)sizeof(float) % 4096 == 0;
     x.inplace_b = tb == ST_NO_TRANS && st_sgemm_get_pack_b() < 0 &&
-                  (m <= MR || b_bytes <= st_cache_detect().l1d.size / 2);
+                  (m <= MR || (b_bytes <= st_cache_detect().l1d.size / 2 && !row_aliasing));
     x.private_b = nt > 1 && b_floats * (int64_t)sizeof(float) <= 64 * 1024;
     x.b_stride = x.inplace_b ? x.panel_stride : b_floats;
     const int64_t b_total = x.inplace_b ? nt * x.panel_stride : x.private_b ? nt * b_floats : b_floats;

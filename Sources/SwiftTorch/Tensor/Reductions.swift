@@ -28,7 +28,10 @@ extension Tensor {
             let a = shape[..<prefix].reduce(1, *), k = shape[prefix..<q].reduce(1, *), b = shape[q...].reduce(1, *)
             if b >= 16 {
                 let out = Tensor.empty(finalShape, dtype: outDtype)
-                withExtendedLifetime(self) { st_reduce_sum_outer_inner(dtype.c, Int64(a), Int64(k), Int64(b), data, out.data) }
+                withExtendedLifetime(self) {
+                    if k == 1 { st_reduce(ST_SUM, dtype.c, 1, Int64(a * b), 1, data, out.data) } // one sum: all threads
+                    else { st_reduce_sum_outer_inner(dtype.c, Int64(a), Int64(k), Int64(b), data, out.data) }
+                }
                 return out
             }
         }
