@@ -78,10 +78,11 @@ struct ReductionTests {
             let kept = (0..<4).map { dims.contains($0) ? 1 : x.shape[$0] }
             expectClose(x.sum(dims: dims, keepDims: true), expected, shape: kept, tol, "\(dtype) sum \(dims) keepDims")
         }
-        // One kept channel ([N, 1, H, W]: a single sum of everything).
+        // One kept channel ([N, 1, H, W]: the size-1 dim leaves [0, 2, 3] one block, a single reduction).
         let one = randomTensor([4, 1, 5, 20], dtype: dtype, seed: 79, low: -50, high: 50).0
-        let oneExpected = one.to(.float64).doubles.reduce(0, +)
-        expectClose(one.sum(dims: [0, 2, 3]), [oneExpected], shape: [1], tol, "\(dtype) sum over [0, 2, 3] with one channel")
+        let oneValues = one.to(.float64).doubles
+        expectClose(one.sum(dims: [0, 2, 3]), [oneValues.reduce(0, +)], shape: [1], tol, "\(dtype) sum over [0, 2, 3] with one channel")
+        expectClose(one.max(dims: [0, 2, 3]), [oneValues.max()!], shape: [1], tol, "\(dtype) max over [0, 2, 3] with one channel")
         // Large enough for two threads (they split K): the same bits as one thread, and the float64 sum.
         if dtype == .float32 {
             let (g, gv) = randomTensor([64, 6, 28, 28], dtype: .float32, seed: 78)

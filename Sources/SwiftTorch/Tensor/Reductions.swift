@@ -16,9 +16,10 @@ extension Tensor {
         if reduced == 0 && op != ST_SUM {
             fatalError("\(name): cannot reduce over an empty dimension (shape \(shape), dims \(dims))")
         }
-        // Fast path: contiguous and the reduced axes form one block -> [O, R, I] without a copy.
+        // Fast path: contiguous and the reduced axes form one block -> [O, R, I] without a copy. Kept dims of
+        // size 1 inside the span ([N, 1, H, W] over [0, 2, 3]) do not break the block: they add no elements.
         var src = self, O = 1, R = 1, I = 1
-        let block = dims.isEmpty || dims.last! - dims.first! + 1 == dims.count
+        let block = dims.isEmpty || (dims.first!...dims.last!).allSatisfy { dims.contains($0) || shape[$0] == 1 }
         // A sum over leading and trailing dims, keeping a middle block ([N, C, H, W] over [0, 2, 3]): [A, K, B]
         // without a copy, when the trailing rows are long enough to sum as rows.
         let prefix = dims.enumerated().prefix { $0.offset == $0.element }.count   // dims 0..<prefix
@@ -28,10 +29,7 @@ extension Tensor {
             let a = shape[..<prefix].reduce(1, *), k = shape[prefix..<q].reduce(1, *), b = shape[q...].reduce(1, *)
             if b >= 16 {
                 let out = Tensor.empty(finalShape, dtype: outDtype)
-                withExtendedLifetime(self) {
-                    if k == 1 { st_reduce(ST_SUM, dtype.c, 1, Int64(a * b), 1, data, out.data) } // one sum: all threads
-                    else { st_reduce_sum_outer_inner(dtype.c, Int64(a), Int64(k), Int64(b), data, out.data) }
-                }
+                withExtendedLifetime(self) { st_reduce_sum_outer_inner(dtype.c, Int64(a), Int64(k), Int64(b), data, out.data) }
                 return out
             }
         }
