@@ -126,3 +126,9 @@ st_cache_info st_cache_detect(void) {
     pthread_once(&st_detect_once, detect_once);
     return st_detected;
 }
+
+int64_t st_cache_half_l2_items(int64_t item_bytes, int64_t count) {
+    int64_t items = st_cache_detect().l2.size / 2 / (item_bytes > 0 ? item_bytes : 1);
+    if (items > count) items = count;
+    return items < 1 ? 1 : items;
+}

@@ -103,6 +103,9 @@ typedef struct {
 
 /// Cache geometry of this machine (hwloc, else /sys, else compiled defaults); cached after the first call.
 st_cache_info st_cache_detect(void);
+/// How many items of item_bytes each fit in half of L2, clamped to [1, count]: the group size of kernels that
+/// work on a few images at a time so that what one step writes is still in L2 when the next reads it.
+int64_t st_cache_half_l2_items(int64_t item_bytes, int64_t count);
 /// Replaces absurd or missing values (size <= 0, non-power-of-two line, ...) by compiled defaults.
 st_cache_info st_cache_sanitize(st_cache_info info);
 /// Analytical blocking for a micro-tile mr x nr on the given caches (pure; no environment).

@@ -273,8 +273,7 @@ st_status st_conv2d_small_dw_f32(st_isa isa, int64_t N, int64_t O, const st_conv
     // little work for its set-up, so a call runs over a group of images whose planes fit in half of L2. Large
     // planes stay one image per call, in L1. The sums run in the same order either way (image by image).
     const int64_t image_bytes = (s.xs + s.ds) * (int64_t)sizeof(float), steps = g->Ho * s.p.row_chunks;
-    int64_t group = steps >= 64 ? 1 : st_cache_detect().l2.size / 2 / image_bytes;
-    group = group < 1 ? 1 : group > N ? N : group;
+    const int64_t group = steps >= 64 ? 1 : st_cache_half_l2_items(image_bytes, N);
     const size_t part_floats = (size_t)((blocks + threads - 1) / threads + 1) * OG * TG * 8;
     const size_t per_thread = (size_t)(group * (s.xs + s.ds)) + part_floats;
     float *buf = malloc((size_t)threads * per_thread * sizeof(float));

@@ -113,7 +113,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Pai
             // dX a group of images at a time: dcol = Wᵀ · dY for the group, then col2im, so the group's block of
             // dcol (at most half of L2) is still in cache when col2im reads it back.
             let esize = x.dtype.byteSize
-            let group = max(1, min(n, Kernels.caches.l2.size / 2 / max(1, k * l * esize)))
+            let group = Int(st_cache_half_l2_items(Int64(k * l * esize), Int64(n)))
             let dcol = dx == nil ? nil : Tensor.empty([k, group * l], dtype: x.dtype)  // dcol: [K, G·L], only for dX
             withExtendedLifetime((wc, gt, dcol, keptCol)) {
                 guard nl > 0 else { _ = dw.map { st_fill($0.dtype.c, Int64($0.count), $0.data, 0) }; return }
