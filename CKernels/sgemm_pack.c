@@ -16,7 +16,7 @@
 // Transposing copy: rows src[0..w) (each read along p) -> panel [kc, ld], panel[p * ld + r] = src[r][p] for
 // r < w (columns w..ld-1 untouched). Used for op(A) = A (row tiles of A) and op(B) = B^T (column tiles of
 // op(B)), full tiles (w = ld) and short edge tiles alike.
-static void transpose_rows(const float *const *src, int64_t w, int64_t kc, float *ST_RESTRICT panel, int64_t ld) {
+ST_NO_MEMCPY static void transpose_rows(const float *const *src, int64_t w, int64_t kc, float *ST_RESTRICT panel, int64_t ld) {
     int64_t p = 0;
 #if defined(__x86_64__)
     for (; p + 4 <= kc; p += 4) { // 4 x 4 blocks in SSE registers, then a pair of rows, then one row
@@ -49,7 +49,7 @@ static void transpose_rows(const float *const *src, int64_t w, int64_t kc, float
 }
 
 /// panel[p * ld + r] = 0 for w <= r < ld: the zero padding of a short edge tile.
-static void zero_tail(float *ST_RESTRICT panel, int64_t w, int64_t kc, int64_t ld) {
+ST_NO_MEMCPY static void zero_tail(float *ST_RESTRICT panel, int64_t w, int64_t kc, int64_t ld) {
     if (w < ld)
         for (int64_t p = 0; p < kc; p++)
             for (int64_t r = w; r < ld; r++) panel[p * ld + r] = 0.0f;

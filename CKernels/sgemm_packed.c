@@ -203,6 +203,9 @@ static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_tra
 
     x.kc_step = balanced(k, x.blk.kc, 1);
     x.panel_stride = round_up(x.kc_step * NR, 16);
+    // Panels a multiple of 4 KiB apart would put row p of every panel in the same L1 set, and packing a row
+    // of op(B) writes one line into each panel: offset the panels by one cache line each.
+    if (x.panel_stride * (int64_t)sizeof(float) % 4096 == 0) x.panel_stride += 16;
     const int64_t b_floats = ceil_div(nc, NR) * x.panel_stride;
     // A B block of at most 64 KiB costs less to pack once per thread than to share through barriers.
     // B is read in place (row stride ldb) when every B value is used once (M <= MR), or when all of a

@@ -15,7 +15,7 @@
     do {                                                                                                     \
         const __m256 b0 = _mm256_loadu_ps(bp + (u) * rs_b), b1 = _mm256_loadu_ps(bp + (u) * rs_b + 8);              \
         for (int i = 0; i < rows; i++) {                                                                     \
-            const __m256 av = _mm256_broadcast_ss(a + i * rs_a + (u) * cs_a);                                        \
+            const __m256 av = _mm256_broadcast_ss((i < 3 ? a : a3) + i % 3 * rs_a + (u) * cs_a);                  \
             acc[i][0] = _mm256_fmadd_ps(av, b0, acc[i][0]);                                                  \
             acc[i][1] = _mm256_fmadd_ps(av, b1, acc[i][1]);                                                  \
         }                                                                                                    \
@@ -29,6 +29,9 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
     for (int i = 0; i < rows; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
     for (int64_t i = 0; i < m; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
 
+    // Rows 0-2 from a, rows 3-5 from a3: with A read in place (rs_a = lda) every row address is one of
+    // two base registers plus 0, 1 or 2 times rs_a, which x86 addressing modes encode (no spilled offsets).
+    const float *a3 = a + 3 * rs_a;
     int64_t p = 0;
     for (; p + 4 <= k; p += 4) {
         _mm_prefetch((const char *)(a + 8 * cs_a), _MM_HINT_T0);
@@ -39,11 +42,13 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
         ST_STEP(2);
         ST_STEP(3);
         a += 4 * cs_a;
+        a3 += 4 * cs_a;
         bp += 4 * rs_b;
     }
     for (; p < k; p++) {
         ST_STEP(0);
         a += cs_a;
+        a3 += cs_a;
         bp += rs_b;
     }
 
@@ -84,6 +89,7 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
                              const float *ST_RESTRICT bp, int64_t rs_b, float beta, float *ST_RESTRICT c,      \
                              int64_t ldc, int64_t m, int64_t n) {                                             \
         if (rs_a == 1 && cs_a == MR && rs_b == NR) ukr_body(k, alpha, a, 1, MR, bp, NR, beta, c, ldc, m, n, rows); \
+        else if (cs_a == 1 && rs_b == NR) ukr_body(k, alpha, a, rs_a, 1, bp, NR, beta, c, ldc, m, n, rows);       \
         else ukr_body(k, alpha, a, rs_a, cs_a, bp, rs_b, beta, c, ldc, m, n, rows);                           \
     }
 ST_UKR_ROWS(ukr_rows3, 3)
