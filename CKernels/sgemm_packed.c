@@ -8,6 +8,8 @@
 //                                                  unless it would be used by too few B micro-panels
 //         for jr in my columns step NR (2nd loop)  B micro-panel [KC, NR] stays in L1
 //           for ir in 0..<MC step MR   (1st loop)  micro-kernel: C tile [MR, NR]
+//         (A read in place: the 1st and 2nd loops swap, so the A micro-panel [MR, KC] of strided rows
+//          stays in L1 and the packed B micro-panels stream from L2)
 //
 // When all of M fits one micro-tile row (M <= MR: GEMV, conv layers with few output channels) and op(B)
 // is row-major, every B value is used exactly once: the micro-kernel reads B in place (row stride ldb)
@@ -138,7 +140,16 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
                     if (mc % MR != 0) // the short last row tile is packed: the kernel reads all MR rows
                         st_pack_a(x->a, x->lda, x->ta, ic + mc / MR * MR, pc, mc % MR, kc, MR, ap);
                 }
-                for (int64_t jp = c0; jp < c1; jp++) {
+                // Packed A: each B micro-panel stays in L1 while the A micro-panels stream from L2 (BLIS's
+                // order). A read in place: each A micro-panel (MR strided rows) stays in L1 while the packed
+                // B micro-panels stream from L2, so every row of A is fetched once per block instead of once
+                // per B micro-panel.
+                const int64_t tiles_r = ceil_div(mc, MR), tiles_c = c1 - c0;
+                const int64_t outer = pack_a ? tiles_c : tiles_r, inner = pack_a ? tiles_r : tiles_c;
+                for (int64_t o = 0; o < outer; o++)
+                for (int64_t i = 0; i < inner; i++) {
+                    const int64_t ti = pack_a ? i : o, jp = c0 + (pack_a ? o : i);
+                    const int64_t ir = ti * MR, mr = min64(MR, mc - ir);
                     const int64_t jr = jp * NR, nr = min64(NR, nc - jr);
                     const float *bp = bbuf + jp * x->panel_stride;
                     int64_t rs_b = NR;
@@ -146,15 +157,11 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
                         if (jp < full_panels) bp = x->b + pc * x->ldb + jc + jr, rs_b = x->ldb;
                         else bp = bbuf;
                     }
-                    float *cblock = x->c + ic * x->ldc + jc + jr;
-                    for (int64_t ir = 0; ir < mc; ir += MR) {
-                        const int64_t mr = min64(MR, mc - ir);
-                        if (pack_a || mr == MR)
-                            kernel(kc, x->alpha, ablock + ir / MR * panel_step, rs, cs, bp, rs_b, beta,
-                                   cblock + ir * x->ldc, x->ldc, mr, nr);
-                        else
-                            kernel(kc, x->alpha, ap, 1, MR, bp, rs_b, beta, cblock + ir * x->ldc, x->ldc, mr, nr);
-                    }
+                    float *ctile = x->c + (ic + ir) * x->ldc + jc + jr;
+                    if (pack_a || mr == MR)
+                        kernel(kc, x->alpha, ablock + ti * panel_step, rs, cs, bp, rs_b, beta, ctile, x->ldc, mr, nr);
+                    else
+                        kernel(kc, x->alpha, ap, 1, MR, bp, rs_b, beta, ctile, x->ldc, mr, nr);
                 }
             }
 #ifdef ST_HAVE_OPENMP
