@@ -83,13 +83,14 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
 }
 
 // One body per row count (3 stands for 1-3 rows) and per stride form: packed A and B (constant strides,
-// the hot path) and A or B read in place.
+// the hot path); A read in place, row-major (lda, 1) or transposed (1, lda), with packed B; anything else.
 #define ST_UKR_ROWS(name, rows)                                                                              \
     static ST_AVX2 void name(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,   \
                              const float *ST_RESTRICT bp, int64_t rs_b, float beta, float *ST_RESTRICT c,      \
                              int64_t ldc, int64_t m, int64_t n) {                                             \
         if (rs_a == 1 && cs_a == MR && rs_b == NR) ukr_body(k, alpha, a, 1, MR, bp, NR, beta, c, ldc, m, n, rows); \
         else if (cs_a == 1 && rs_b == NR) ukr_body(k, alpha, a, rs_a, 1, bp, NR, beta, c, ldc, m, n, rows);       \
+        else if (rs_a == 1 && rs_b == NR) ukr_body(k, alpha, a, 1, cs_a, bp, NR, beta, c, ldc, m, n, rows);       \
         else ukr_body(k, alpha, a, rs_a, cs_a, bp, rs_b, beta, c, ldc, m, n, rows);                           \
     }
 ST_UKR_ROWS(ukr_rows3, 3)
