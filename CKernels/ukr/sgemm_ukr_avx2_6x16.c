@@ -27,7 +27,13 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
                                  int64_t m, int64_t n, const int rows) {
     __m256 acc[MR][2]; // C tile [rows, 16] of [6, 16]
     for (int i = 0; i < rows; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
-    for (int64_t i = 0; i < m; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    // C rows of the tile, both cache lines when a row's 16 floats are not line-aligned (a Swift array's
+    // elements start 32 bytes into its block): the epilogue then does not wait on a load from L3.
+    for (int64_t i = 0; i < m; i++) {
+        const float *row = c + i * ldc;
+        _mm_prefetch((const char *)row, _MM_HINT_T0);
+        if ((uintptr_t)row % 64 != 0) _mm_prefetch((const char *)(row + NR - 1), _MM_HINT_T0);
+    }
 
     // Rows 0-2 from a, rows 3-5 from a3: with A read in place (rs_a = lda) every row address is one of
     // two base registers plus 0, 1 or 2 times rs_a, which x86 addressing modes encode (no spilled offsets).
