@@ -55,24 +55,58 @@ ST_NO_MEMCPY static void zero_tail(float *ST_RESTRICT panel, int64_t w, int64_t 
             for (int64_t r = w; r < ld; r++) panel[p * ld + r] = 0.0f;
 }
 
+/// Panels [t0, t1) of `count` stored rows (row i at base + i * ld, read from column p0 on), w rows per panel:
+/// panel t, at out + t * panel_stride, holds rows t*w ..< t*w + w transposed to [kc, w], zero past `count`.
+ST_NO_MEMCPY static void pack_rows_transposed(const float *base, int64_t ld, int64_t p0, int64_t count, int64_t t0,
+                                              int64_t t1, int64_t kc, int64_t w, int64_t panel_stride,
+                                              float *ST_RESTRICT out) {
+    for (int64_t t = t0; t < t1; t++) {
+        const int64_t first = t * w, rows = count - first < w ? count - first : w;
+        const float *src[ST_MAX_MR];
+        for (int64_t r = 0; r < rows; r++) src[r] = base + (first + r) * ld + p0;
+        float *ST_RESTRICT panel = out + t * panel_stride; // [kc, w]
+        transpose_rows(src, rows, kc, panel, w);
+        zero_tail(panel, rows, kc, w);
+    }
+}
+
+/// Row p of A dealt out to `panels` full micro-panels: panel t, column p gets src[t*w : t*w + w]. w is a
+/// compile-time constant at every call, so each copy is a few vector moves.
+static inline __attribute__((always_inline)) void deal_row(const float *ST_RESTRICT src, float *ST_RESTRICT dst,
+                                                           int64_t panels, int64_t panel_floats, const int64_t w) {
+    for (int64_t t = 0; t < panels; t++)
+        for (int64_t r = 0; r < w; r++) dst[t * panel_floats + r] = src[t * w + r];
+}
+
 ST_NO_MEMCPY void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0, int64_t mc, int64_t kc,
                int64_t mr, float *ST_RESTRICT ap) {
-    for (int64_t ir = 0; ir < mc; ir += mr) {
-        const int64_t rows = mc - ir < mr ? mc - ir : mr;
-        float *ST_RESTRICT panel = ap + ir * kc; // [kc, mr]
-        if (ta == ST_NO_TRANS) {
-            const float *src[ST_MAX_MR];
-            for (int64_t r = 0; r < rows; r++) src[r] = a + (i0 + ir + r) * lda + p0;
-            transpose_rows(src, rows, kc, panel, mr);
-            zero_tail(panel, rows, kc, mr);
-        } else { // op(A)(i, p) = a[p * lda + i]: each panel column is a contiguous run of A
+    if (ta == ST_TRANS) {
+        // op(A)(i, p) = a[p * lda + i]: row p of A is column p of every panel, contiguous in i. Walk the rows
+        // of A in order (one sequential run each) and deal each row out to the panels, like packing B.
+        const int64_t full = mc / mr, rows = mc % mr, panel_floats = mr * kc;
+        for (int64_t p = 0; p < kc && full > 0; p++) {
+            const float *src = a + (p0 + p) * lda + i0;
+            float *dst = ap + p * mr;
+            switch (mr) { // the micro-kernels' MR
+            case 4: deal_row(src, dst, full, panel_floats, 4); break;
+            case 6: deal_row(src, dst, full, panel_floats, 6); break;
+            case 8: deal_row(src, dst, full, panel_floats, 8); break;
+            case 12: deal_row(src, dst, full, panel_floats, 12); break;
+            default: deal_row(src, dst, full, panel_floats, mr); break;
+            }
+        }
+        if (rows > 0) { // the short last panel, zero-padded
+            float *ST_RESTRICT panel = ap + full * panel_floats;
             for (int64_t p = 0; p < kc; p++) {
-                const float *src = a + (p0 + p) * lda + i0 + ir;
+                const float *src = a + (p0 + p) * lda + i0 + full * mr;
                 for (int64_t r = 0; r < rows; r++) panel[p * mr + r] = src[r];
                 for (int64_t r = rows; r < mr; r++) panel[p * mr + r] = 0.0f;
             }
         }
+        return;
     }
+    // op(A) = A: stored rows i become panel columns
+    pack_rows_transposed(a + i0 * lda, lda, p0, mc, 0, (mc + mr - 1) / mr, kc, mr, mr * kc, ap);
 }
 
 ST_NO_MEMCPY void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0, int64_t kc, int64_t nc,
@@ -97,14 +131,6 @@ ST_NO_MEMCPY void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0
         }
         return;
     }
-    for (int64_t jp = jp0; jp < jp1; jp++) {
-        const int64_t jr = jp * nr;
-        const int64_t cols = nc - jr < nr ? nc - jr : nr;
-        float *ST_RESTRICT panel = bp + jp * panel_stride; // [kc, nr]
-        // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns
-        const float *src[ST_MAX_MR];
-        for (int64_t j = 0; j < cols; j++) src[j] = b + (j0 + jr + j) * ldb + p0;
-        transpose_rows(src, cols, kc, panel, nr);
-        zero_tail(panel, cols, kc, nr);
-    }
+    // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns
+    pack_rows_transposed(b + j0 * ldb, ldb, p0, nc, jp0, jp1, kc, nr, panel_stride, bp);
 }

@@ -65,7 +65,31 @@ typedef struct {
     int pack_a_mode;     // -1 automatic, 0 never, 1 always
     int inplace_b;       // op(B) row-major and M <= MR or B small: B read in place; bbuf holds one edge panel per thread
     int64_t kc_step;     // the KC blocks' size (balanced)
+    int trans_a_in_l1;   // op(A) row-major, or a transposed A micro-panel read in place stays in L1
 } packed_ctx;
+
+// A transposed op(A) read in place gives the micro-kernel one run of MR floats per k step, stride_bytes
+// apart; with the row tiles outermost that A micro-panel should stay in L1. A stride that is a multiple of
+// a large power of two puts its lines in a few L1 sets (lda = 128 floats: 8 of 64 sets), where they evict
+// each other on every call. Then A is packed instead. True when no set needs more than half its ways:
+// the k steps' offsets within one way (L1 size / ways) repeat with period way / gcd(stride, way).
+static int64_t gcd64(int64_t a, int64_t b) {
+    while (b != 0) {
+        const int64_t t = a % b;
+        a = b, b = t;
+    }
+    return a;
+}
+
+static int trans_a_fits_l1(int64_t stride_bytes, int64_t kc) {
+    const st_cache_level l1 = st_cache_detect().l1d;
+    const int64_t line = l1.line > 0 ? l1.line : 64, ways = l1.associativity > 0 ? l1.associativity : 8;
+    const int64_t way = l1.size / ways, sets = way / line;
+    if (stride_bytes < line || sets < 1) return 1; // consecutive k steps share lines: a contiguous run
+    const int64_t g = gcd64(stride_bytes % way, way); // offsets within a way are multiples of g
+    const int64_t per_set = g >= line ? ceil_div(kc, way / g) : ceil_div(kc, sets) + 1;
+    return per_set <= ways / 2;
+}
 
 // Thread grid tm x tn = nt over (row panels, column panels): smallest per-thread tile count,
 // ties to more row splits (each thread then packs only its own rows of A).
@@ -101,7 +125,8 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
         const int64_t c0 = split_at(col_panels, tc, tn), c1 = split_at(col_panels, tc + 1, tn);
         const int64_t MC = balanced(r1 - r0, x->blk.mc, MR);
 
-        const int pack_a = x->pack_a_mode >= 0 ? x->pack_a_mode : c1 - c0 >= ST_PACK_A_MIN_PANELS;
+        const int pack_a = x->pack_a_mode >= 0 ? x->pack_a_mode
+                                               : c1 - c0 >= ST_PACK_A_MIN_PANELS || !x->trans_a_in_l1;
         // Strides of op(A) read in place: row-major A is (lda, 1), a transposed one (1, lda).
         const int64_t rs_a = x->ta == ST_NO_TRANS ? x->lda : 1, cs_a = x->ta == ST_NO_TRANS ? 1 : x->lda;
 
@@ -209,6 +234,7 @@ static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_tra
     const int nt = choose_threads(m, n, k, MR, NR);
 
     x.kc_step = balanced(k, x.blk.kc, 1);
+    x.trans_a_in_l1 = ta == ST_NO_TRANS || trans_a_fits_l1(lda * (int64_t)sizeof(float), x.kc_step);
     x.panel_stride = round_up(x.kc_step * NR, 16);
     // Panels a multiple of 4 KiB apart would put row p of every panel in the same L1 set, and packing a row
     // of op(B) writes one line into each panel: offset the panels by one cache line each.
