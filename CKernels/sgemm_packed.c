@@ -91,18 +91,27 @@ static int trans_a_fits_l1(int64_t stride_bytes, int64_t kc) {
     return per_set <= ways / 2;
 }
 
-// Thread grid tm x tn = nt over (row panels, column panels): smallest per-thread tile count, ties to
-// more column splits: each thread then packs and reads only its own B panels, with no barrier and no B
-// data moving between cores (128x256x784 on 2 threads: +16% over the row split).
-static void choose_grid(int nt, int64_t row_panels, int64_t col_panels, int *tm, int *tn) {
+// Thread grid tm x tn = nt over (row panels, column panels): the smallest per-thread tile count, where
+// counts within 2% of it count as ties. What settles a tie is which data the threads would share:
+// - split columns: every C row has a cache line that both threads write (4096x64x64 on 2 threads runs
+//   at half speed);
+// - split rows: a shared B block is packed by the team and read by every thread, across cores and
+//   barriers (128x256x784 on 2 threads: 16% slower than the column split).
+// So with a B block that each thread packs privately (or reads in place) ties go to row splits, and
+// otherwise to column splits.
+static void choose_grid(int nt, int64_t row_panels, int64_t col_panels, int prefer_rows, int *tm, int *tn) {
     int64_t best = -1;
-    for (int r = 1; r <= nt; r++) {
-        if (nt % r != 0) continue;
-        int64_t cost = ceil_div(row_panels, r) * ceil_div(col_panels, nt / r);
-        if (best < 0 || cost < best) {
-            best = cost;
-            *tm = r;
-            *tn = nt / r;
+    for (int r = 1; r <= nt; r++)
+        if (nt % r == 0) {
+            const int64_t cost = ceil_div(row_panels, r) * ceil_div(col_panels, nt / r);
+            if (best < 0 || cost < best) best = cost;
+        }
+    *tm = 1, *tn = nt;
+    for (int i = 0; i < nt; i++) { // r from 1 up, or from nt down
+        const int r = prefer_rows ? nt - i : i + 1;
+        if (nt % r == 0 && 50 * ceil_div(row_panels, r) * ceil_div(col_panels, nt / r) <= 51 * best) {
+            *tm = r, *tn = nt / r;
+            return;
         }
     }
 }
@@ -120,7 +129,7 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
         const int64_t nc = min64(NC, x->n - jc);
         const int64_t col_panels = ceil_div(nc, NR);
         int tm = 1, tn = 1;
-        choose_grid(nt, row_panels, col_panels, &tm, &tn);
+        choose_grid(nt, row_panels, col_panels, x->private_b || x->inplace_b, &tm, &tn);
         const int tr = tid / tn, tc = tid % tn;
         const int64_t r0 = split_at(row_panels, tr, tm) * MR, r1 = min64(split_at(row_panels, tr + 1, tm) * MR, x->m);
         const int64_t c0 = split_at(col_panels, tc, tn), c1 = split_at(col_panels, tc + 1, tn);
