@@ -37,7 +37,7 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
 
     // Rows 0-2 from a, rows 3-5 from a3: with A read in place (rs_a = lda) every row address is one of
     // two base registers plus 0, 1 or 2 times rs_a, which x86 addressing modes encode (no spilled offsets).
-    const float *a3 = a + 3 * rs_a;
+    const float *a3 = rows > 3 ? a + 3 * rs_a : a; // (a short tile never forms a pointer past its rows)
     int64_t p = 0;
     for (; p + 4 <= k; p += 4) {
         _mm_prefetch((const char *)(a + 8 * cs_a), _MM_HINT_T0);

@@ -100,6 +100,43 @@ struct GEMMTests {
         }
     }
 
+    @Test("transposed A whose stride crowds L1 sets (packed) or does not (read in place): same bits in every pack mode, and the reference")
+    func transposedAStrides() {
+        // lda = M (pad 0): 256 and 128 floats put a KC-long in-place panel into 4 and 8 L1 sets (packed
+        // automatically); 784 floats over K = 128 spreads it (read in place); 45 floats is under a line.
+        for (index, (m, n, k)) in [(256, 40, 600), (128, 37, 300), (784, 40, 128), (45, 33, 200)].enumerated() {
+            let problem = GEMMProblem(m: m, n: n, k: k, transA: true, transB: false, pad: 0, seed: UInt64(900 + index))
+            for isa in Kernels.supportedISAs {
+                Kernels.withISA(isa) {
+                    var results: [[UInt32]] = []
+                    for mode in [Kernels.PackAMode.automatic, .always, .never] {
+                        Kernels.packA = mode
+                        let c = problem.run(.packed, alpha: 1, beta: 0.5)
+                        problem.check(c, alpha: 1, beta: 0.5, context: "packA=\(mode) \(isa) \(m)x\(n)x\(k) lda=\(problem.lda)")
+                        results.append(c.map(\.bitPattern))
+                    }
+                    Kernels.packA = .automatic
+                    #expect(results[0] == results[1] && results[1] == results[2], "\(isa) \(m)x\(n)x\(k): pack modes differ")
+                }
+            }
+        }
+    }
+
+    @Test("2-thread grids for a tall, narrow product (rows split) and a short, wide one (columns split) match 1 thread bit for bit")
+    func threadGridsMatchOneThread() {
+        for (index, (m, n, k)) in [(600, 64, 64), (128, 256, 300), (96, 512, 200)].enumerated() {
+            let problem = GEMMProblem(m: m, n: n, k: k, transA: false, transB: false, seed: UInt64(950 + index))
+            for isa in Kernels.supportedISAs {
+                Kernels.withISA(isa) {
+                    let one = Kernels.withThreads(1) { problem.run(.packed, alpha: -2.5, beta: 1) }
+                    let two = Kernels.withThreads(2) { problem.run(.packed, alpha: -2.5, beta: 1) }
+                    problem.check(two, alpha: -2.5, beta: 1, context: "\(isa) 2 threads \(m)x\(n)x\(k)")
+                    #expect(one.map(\.bitPattern) == two.map(\.bitPattern), "\(isa) \(m)x\(n)x\(k): 1 vs 2 threads")
+                }
+            }
+        }
+    }
+
     @Test("GEMV shapes (M = 1 or N = 1): every ISA and transpose, threads split the outputs with identical bits")
     func gemvShapes() {
         // Large enough for two threads (64 Ki matrix elements and 64 outputs each), across the 2048-column
