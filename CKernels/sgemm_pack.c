@@ -70,67 +70,61 @@ ST_NO_MEMCPY static void pack_rows_transposed(const float *base, int64_t ld, int
     }
 }
 
-/// Row p of A dealt out to `panels` full micro-panels: panel t, column p gets src[t*w : t*w + w]. w is a
-/// compile-time constant at every call, so each copy is a few vector moves.
+/// `panels` full micro-panels from one source row: panel t, at dst + t * panel_stride, gets src[t*w : t*w + w].
+/// w is a compile-time constant at the calls below, so each copy is a few vector moves.
 static inline __attribute__((always_inline)) void deal_row(const float *ST_RESTRICT src, float *ST_RESTRICT dst,
-                                                           int64_t panels, int64_t panel_floats, const int64_t w) {
+                                                           int64_t panels, int64_t panel_stride, const int64_t w) {
     for (int64_t t = 0; t < panels; t++)
-        for (int64_t r = 0; r < w; r++) dst[t * panel_floats + r] = src[t * w + r];
+        for (int64_t r = 0; r < w; r++) dst[t * panel_stride + r] = src[t * w + r];
+}
+
+/// Panels [t0, t1) of a block whose rows are contiguous runs (row p at base + (p0 + p) * ld, `count` elements),
+/// w columns per panel: panel t, at out + t * panel_stride, is [kc, w] with row p = that row's elements
+/// t*w ..< t*w + w, zero past `count`. The rows are walked in order (one sequential stream each, instead of
+/// one cache line per row per panel) and each is dealt out to the panels. Used for op(A) = Aᵀ (rows of A)
+/// and op(B) = B (rows of B).
+ST_NO_MEMCPY static void pack_rows_dealt(const float *base, int64_t ld, int64_t p0, int64_t count, int64_t t0,
+                                         int64_t t1, int64_t kc, int64_t w, int64_t panel_stride,
+                                         float *ST_RESTRICT out) {
+    if (t0 >= t1) return;
+    const int64_t tlast = t1 - 1, last = count - tlast * w < w ? count - tlast * w : w; // the last panel's width
+    const int64_t full = tlast - t0, row_floats = (t1 - t0) * w;
+    for (int64_t p = 0; p < kc && full > 0; p++) { // the full panels
+        const float *src = base + (p0 + p) * ld + t0 * w;
+        if (p + 4 < kc) // the source is often read from memory: fetch the row four ahead, every cache line of it
+            for (int64_t off = 0; off < row_floats; off += 16) __builtin_prefetch(src + 4 * ld + off);
+        float *ST_RESTRICT dst = out + t0 * panel_stride + p * w;
+        switch (w) { // the micro-kernels' MR and NR
+        case 4: deal_row(src, dst, full, panel_stride, 4); break;
+        case 6: deal_row(src, dst, full, panel_stride, 6); break;
+        case 8: deal_row(src, dst, full, panel_stride, 8); break;
+        case 12: deal_row(src, dst, full, panel_stride, 12); break;
+        case 16: deal_row(src, dst, full, panel_stride, 16); break;
+        case 32: deal_row(src, dst, full, panel_stride, 32); break;
+        default: deal_row(src, dst, full, panel_stride, w); break;
+        }
+    }
+    float *ST_RESTRICT panel = out + tlast * panel_stride; // the last panel, maybe short: zero-padded
+    for (int64_t p = 0; p < kc; p++) {
+        const float *src = base + (p0 + p) * ld + tlast * w;
+        for (int64_t j = 0; j < last; j++) panel[p * w + j] = src[j];
+        for (int64_t j = last; j < w; j++) panel[p * w + j] = 0.0f;
+    }
 }
 
 ST_NO_MEMCPY void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0, int64_t mc, int64_t kc,
                int64_t mr, float *ST_RESTRICT ap) {
-    if (ta == ST_TRANS) {
-        // op(A)(i, p) = a[p * lda + i]: row p of A is column p of every panel, contiguous in i. Walk the rows
-        // of A in order (one sequential run each) and deal each row out to the panels, like packing B.
-        const int64_t full = mc / mr, rows = mc % mr, panel_floats = mr * kc;
-        for (int64_t p = 0; p < kc && full > 0; p++) {
-            const float *src = a + (p0 + p) * lda + i0;
-            float *dst = ap + p * mr;
-            switch (mr) { // the micro-kernels' MR
-            case 4: deal_row(src, dst, full, panel_floats, 4); break;
-            case 6: deal_row(src, dst, full, panel_floats, 6); break;
-            case 8: deal_row(src, dst, full, panel_floats, 8); break;
-            case 12: deal_row(src, dst, full, panel_floats, 12); break;
-            default: deal_row(src, dst, full, panel_floats, mr); break;
-            }
-        }
-        if (rows > 0) { // the short last panel, zero-padded
-            float *ST_RESTRICT panel = ap + full * panel_floats;
-            for (int64_t p = 0; p < kc; p++) {
-                const float *src = a + (p0 + p) * lda + i0 + full * mr;
-                for (int64_t r = 0; r < rows; r++) panel[p * mr + r] = src[r];
-                for (int64_t r = rows; r < mr; r++) panel[p * mr + r] = 0.0f;
-            }
-        }
-        return;
-    }
+    const int64_t panels = (mc + mr - 1) / mr;
+    // op(A)(i, p) = a[p * lda + i]: row p of A is column p of every panel, contiguous in i
+    if (ta == ST_TRANS) pack_rows_dealt(a + i0, lda, p0, mc, 0, panels, kc, mr, mr * kc, ap);
     // op(A) = A: stored rows i become panel columns
-    pack_rows_transposed(a + i0 * lda, lda, p0, mc, 0, (mc + mr - 1) / mr, kc, mr, mr * kc, ap);
+    else pack_rows_transposed(a + i0 * lda, lda, p0, mc, 0, panels, kc, mr, mr * kc, ap);
 }
 
 ST_NO_MEMCPY void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0, int64_t kc, int64_t nc,
                int64_t nr, int64_t jp0, int64_t jp1, int64_t panel_stride, float *ST_RESTRICT bp) {
-    if (jp0 >= jp1) return;
-    if (tb == ST_NO_TRANS) {
-        // Row p of the block is a contiguous run of B: walk the rows in order (one sequential stream per
-        // row instead of one cache line per row per panel) and deal each row out to the panels.
-        const int64_t jlast = jp1 - 1, last_cols = nc - jlast * nr < nr ? nc - jlast * nr : nr;
-        const int64_t row_floats = (jp1 - jp0) * nr;
-        for (int64_t p = 0; p < kc; p++) {
-            const float *src = b + (p0 + p) * ldb + j0;
-            if (p + 4 < kc) // B is often read from memory: fetch the row four ahead, every cache line of it
-                for (int64_t off = 0; off < row_floats; off += 16) __builtin_prefetch(src + 4 * ldb + jp0 * nr + off);
-            for (int64_t jp = jp0; jp < jlast; jp++) {
-                float *ST_RESTRICT dst = bp + jp * panel_stride + p * nr;
-                for (int64_t j = 0; j < nr; j++) dst[j] = src[jp * nr + j];
-            }
-            float *ST_RESTRICT dst = bp + jlast * panel_stride + p * nr;
-            for (int64_t j = 0; j < last_cols; j++) dst[j] = src[jlast * nr + j];
-            for (int64_t j = last_cols; j < nr; j++) dst[j] = 0.0f;
-        }
-        return;
-    }
+    // op(B)(p, j) = b[p * ldb + j]: row p of the block is a contiguous run of B
+    if (tb == ST_NO_TRANS) pack_rows_dealt(b + j0, ldb, p0, nc, jp0, jp1, kc, nr, panel_stride, bp);
     // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns
-    pack_rows_transposed(b + j0 * ldb, ldb, p0, nc, jp0, jp1, kc, nr, panel_stride, bp);
+    else pack_rows_transposed(b + j0 * ldb, ldb, p0, nc, jp0, jp1, kc, nr, panel_stride, bp);
 }
