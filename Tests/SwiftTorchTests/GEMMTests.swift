@@ -316,6 +316,31 @@ struct GEMMTests {
         }
     }
 
+    @Test("2 threads over column panels: NC blocks of equal width need no barrier, a narrower last block does")
+    func columnSplitAcrossUnequalBlocks() {
+        // M = 5 MR rows and NC = 8 NR: blocks of 8, 8 and 7 panels, each split 4 + 4 and then 3 + 4, so the
+        // second thread's first panel of the last block is one the first thread may still be reading.
+        // The B block (KC = 320) is too large to copy privately, so both threads share one buffer.
+        // Without the barrier before the last block this fails within a few rounds when the threads spin
+        // between calls (OMP_WAIT_POLICY=active); with the suite's passive policy the second thread wakes
+        // late and stays behind, so the race rarely shows there.
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                let (mr, nr) = (Kernels.blocking.mr, Kernels.blocking.nr)
+                Kernels.setBlocking(kc: 320, nc: 8 * nr)
+                defer { Kernels.resetBlocking() }
+                let problem = GEMMProblem(m: 5 * mr, n: 23 * nr, k: 700, transA: false, transB: false, seed: 1500)
+                let single = Kernels.withThreads(1) { problem.run(.packed, alpha: 1, beta: 0.5) }
+                problem.check(single, alpha: 1, beta: 0.5, context: "\(isa) 1 thread")
+                for round in 0..<20 {
+                    let two = Kernels.withThreads(2) { problem.run(.packed, alpha: 1, beta: 0.5) }
+                    let differing = zip(two, single).filter { $0.bitPattern != $1.bitPattern }.count
+                    #expect(differing == 0, "\(isa), round \(round): \(differing) elements differ between 2 threads and 1")
+                }
+            }
+        }
+    }
+
     @Test("packed results are bit-identical run to run and across thread counts")
     func deterministicAcrossThreads() {
         let problem = GEMMProblem(m: 301, n: 257, k: 700, transA: true, transB: false, seed: 77)
