@@ -72,6 +72,18 @@ struct GEMMProblem {
         return c
     }
 
+    /// The packed SGEMM on 1 thread, checked against the float64 product, then `rounds` runs on 2 threads
+    /// that must give the same bits every time (a race on shared panels shows as differing elements).
+    func checkTwoThreadsMatchOne(alpha: Float, beta: Float, rounds: Int, context: String) {
+        let single = Kernels.withThreads(1) { run(.packed, alpha: alpha, beta: beta) }
+        check(single, alpha: alpha, beta: beta, context: "\(context) 1 thread")
+        for round in 0..<rounds {
+            let two = Kernels.withThreads(2) { run(.packed, alpha: alpha, beta: beta) }
+            let differing = zip(two, single).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(differing == 0, "\(context), round \(round): \(differing) elements differ between 2 threads and 1")
+        }
+    }
+
     /// Largest error relative to the K-scaled bound; <= 1 passes. Padding must be untouched.
     func check(_ c: [Float], alpha: Float, beta: Float, context: String) {
         let eps = Double(Float.ulpOfOne)

@@ -306,13 +306,7 @@ struct GEMMTests {
         // N = 1024 a short last NC block: panels must not move under a thread that is still reading them.
         for (m, n, k) in [(6, 1024, 784), (12, 1000, 700), (3, 1500, 1001)] {
             let problem = GEMMProblem(m: m, n: n, k: k, transA: false, transB: false, pad: 0, seed: UInt64(m + n + k))
-            let single = Kernels.withThreads(1) { problem.run(.packed, alpha: 1, beta: 0) }
-            problem.check(single, alpha: 1, beta: 0, context: "\(m)x\(n)x\(k) 1 thread")
-            for round in 0..<10 {
-                let two = Kernels.withThreads(2) { problem.run(.packed, alpha: 1, beta: 0) }
-                let differing = zip(two, single).filter { $0.bitPattern != $1.bitPattern }.count
-                #expect(differing == 0, "\(m)x\(n)x\(k), round \(round): \(differing) elements differ between 2 threads and 1")
-            }
+            problem.checkTwoThreadsMatchOne(alpha: 1, beta: 0, rounds: 10, context: "\(m)x\(n)x\(k)")
         }
     }
 
@@ -330,13 +324,7 @@ struct GEMMTests {
                 Kernels.setBlocking(kc: 320, nc: 8 * nr)
                 defer { Kernels.resetBlocking() }
                 let problem = GEMMProblem(m: 5 * mr, n: 23 * nr, k: 700, transA: false, transB: false, seed: 1500)
-                let single = Kernels.withThreads(1) { problem.run(.packed, alpha: 1, beta: 0.5) }
-                problem.check(single, alpha: 1, beta: 0.5, context: "\(isa) 1 thread")
-                for round in 0..<20 {
-                    let two = Kernels.withThreads(2) { problem.run(.packed, alpha: 1, beta: 0.5) }
-                    let differing = zip(two, single).filter { $0.bitPattern != $1.bitPattern }.count
-                    #expect(differing == 0, "\(isa), round \(round): \(differing) elements differ between 2 threads and 1")
-                }
+                problem.checkTwoThreadsMatchOne(alpha: 1, beta: 0.5, rounds: 20, context: "\(isa)")
             }
         }
     }
