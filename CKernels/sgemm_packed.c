@@ -211,8 +211,8 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
         // the same width (balanced blocks), each thread only ever rewrites its own panels: no waiting
         // (64x3072x768 on 2 threads: +3%). A row split already met at the end of the last KC block. Every
         // thread computes the same condition.
-        const int64_t next_panels = ceil_div(min64(NC, x->n - jc - NC), NR);
-        if (!x->private_b && !x->inplace_b && nt > 1 && tm == 1 && jc + NC < x->n && next_panels != col_panels) {
+        if (!x->private_b && !x->inplace_b && nt > 1 && tm == 1 && jc + NC < x->n &&
+            ceil_div(min64(NC, x->n - jc - NC), NR) != col_panels) { // the next block's panel count
 #pragma omp barrier
         }
 #endif
@@ -245,7 +245,7 @@ static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_tra
         // block's columns, each keeps only its share in its own L2 (private per core, as the per-thread A
         // blocks already assume), so the block grows with the column split: 64x3072x768 on 2 threads packs
         // 768-byte runs of each B row instead of 384-byte ones (+2-5% on the deep-learning shapes).
-        const int64_t l2_nc = st_cache_detect().l2.size / 2 / (min64(x.blk.kc, k) * (int64_t)sizeof(float)) / NR * NR;
+        const int64_t l2_nc = st_cache_half_l2_items(min64(x.blk.kc, k) * (int64_t)sizeof(float), INT64_MAX) / NR * NR;
         int tm = 1, tn = 1;
         choose_grid(nt, ceil_div(m, MR), ceil_div(min64(n, nt * l2_nc), NR), 0, &tm, &tn);
         x.blk.nc = min64(x.blk.nc, l2_nc > NR ? tn * l2_nc : NR);
