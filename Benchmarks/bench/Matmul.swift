@@ -65,13 +65,26 @@ struct MatmulCommand: ParsableCommand {
     @Option(name: .long, help: "Packing of B in the packed SGEMM: automatic (in place when M <= MR), always (no effect when M or N is 1).")
     var packB: String = "automatic"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "An OpenBLAS shared library (e.g. numpy's) to time interleaved with packed, in this process.",
+        discussion: "1 thread: call by call, alternating which goes first. More threads: blocks of 5 calls after a 0.3 s pause "
+            + "(so neither library's idle threads spin on the other's cores) and one discarded call. Prints an openblas "
+            + "row with the median and quartiles of the per-block ratio OpenBLAS time / packed time. Benchmarks/"
+            + "openblas_compare.py finds numpy's library and unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for it."))
+    var openblas: String?
+
     func validate() throws {
         guard `repeat` >= 1, warmup >= 0, (threads ?? 1) >= 1 else {
             throw ValidationError("--repeat and --threads must be >= 1 and --warmup >= 0")
         }
+        if openblas != nil, impl.flatMap({ $0.split(separator: ",") }) != ["packed"] {
+            throw ValidationError("--openblas is compared with the packed SGEMM only: use --impl packed")
+        }
     }
 
     func run() throws {
+        // Loaded before any kernel runs: see OpenBLASLibrary.init.
+        let reference = try openblas.map { try OpenBLASLibrary(path: $0) }
         switch packA {
         case "automatic": Kernels.packA = .automatic
         case "never": Kernels.packA = .never
@@ -101,31 +114,90 @@ struct MatmulCommand: ParsableCommand {
             Kernels.setISA(wanted)
         }
         if let threads { Kernels.threads = threads }
-        if format == .table { printHeader() }
-        if format == .csv { print("kernel,impl,isa,m,n,k,threads,runs,seconds,p25,p75,gflops") }
+        reference?.setThreads(Kernels.threads)
+        if format == .table {
+            printHeader()
+            if let reference { print("OpenBLAS: \(reference.path): \(reference.config), kernels for \(reference.coreName)") }
+        }
+        if format == .csv { print("kernel,impl,isa,m,n,k,threads,runs,seconds,p25,p75,gflops" + (reference == nil ? "" : ",ratio")) }
         for s in shapes {
             for i in impls {
-                let row = try measure(i, s)
-                switch format {
-                case .table:
-                    print(pad(i.rawValue, 7) + " " + pad(s.description, 16) + String(format: " %3d thr  median %10.6f s  (IQR %.6f-%.6f, n=%d)  %8.2f GFLOP/s",
-                                 Kernels.threads, row.stats.median, row.stats.p25,
-                                 row.stats.p75, row.stats.count, row.gflops))
-                case .csv:
-                    print("sgemm,\(i),\(Kernels.isa),\(s.m),\(s.n),\(s.k),\(Kernels.threads),\(row.stats.count),\(row.stats.median),\(row.stats.p25),\(row.stats.p75),\(row.gflops)")
-                case .json:
-                    print(#"{"kernel":"sgemm","impl":"\#(i)","isa":"\#(Kernels.isa)","ukr":"\#(Kernels.microKernel)","m":\#(s.m),"n":\#(s.n),"k":\#(s.k),"transA":\#(transA),"transB":\#(transB),"threads":\#(Kernels.threads),"runs":\#(row.stats.count),"seconds":\#(row.stats.median),"p25":\#(row.stats.p25),"p75":\#(row.stats.p75),"gflops":\#(row.gflops)}"#)
-                }
+                let rows = try reference.map { try measure(s, against: $0) } ?? [try measure(i, s)]
+                for row in rows { print(formatted(row, s)) }
             }
         }
     }
 
-    struct Row { let stats: Summary; let gflops: Double }
+    /// One measured implementation; for OpenBLAS also the per-block ratios OpenBLAS time / packed time.
+    struct Row { let impl: String, isa: String, stats: Summary, gflops: Double, ratios: Summary? }
+
+    func row(_ impl: String, isa: String, _ s: MatmulShape, _ times: [Double], ratios: [Double]? = nil) -> Row {
+        let stats = Summary(times)
+        return Row(impl: impl, isa: isa, stats: stats, gflops: 2.0 * Double(s.m) * Double(s.n) * Double(s.k) / stats.median / 1e9,
+                   ratios: ratios.map { Summary($0) })
+    }
+
+    func formatted(_ row: Row, _ s: MatmulShape) -> String {
+        let ratio = row.ratios?.median
+        switch format {
+        case .table:
+            return pad(row.impl, 8) + " " + pad(s.description, 16) + String(format: " %3d thr  median %10.6f s  (IQR %.6f-%.6f, n=%d)  %8.2f GFLOP/s",
+                   Kernels.threads, row.stats.median, row.stats.p25, row.stats.p75, row.stats.count, row.gflops)
+                + (row.ratios.map { String(format: "  packed speed / OpenBLAS %.3fx (IQR %.3f-%.3f)", $0.median, $0.p25, $0.p75) } ?? "")
+        case .csv:
+            return "sgemm,\(row.impl),\(row.isa),\(s.m),\(s.n),\(s.k),\(Kernels.threads),\(row.stats.count),\(row.stats.median),\(row.stats.p25),\(row.stats.p75),\(row.gflops)"
+                + (openblas == nil ? "" : ",\(ratio.map { "\($0)" } ?? "")")
+        case .json:
+            var fields: [String: Any] = ["kernel": "sgemm", "impl": row.impl, "isa": row.isa, "ukr": Kernels.microKernel,
+                                         "m": s.m, "n": s.n, "k": s.k, "transA": transA, "transB": transB,
+                                         "threads": Kernels.threads, "runs": row.stats.count, "seconds": row.stats.median,
+                                         "p25": row.stats.p25, "p75": row.stats.p75, "gflops": row.gflops]
+            if let r = row.ratios { (fields["ratio"], fields["ratio_p25"], fields["ratio_p75"], fields["blocks"]) = (r.median, r.p25, r.p75, r.count) }
+            return jsonLine(fields, order: ["kernel", "impl", "isa", "ukr", "m", "n", "k", "transA", "transB", "threads", "runs",
+                                            "seconds", "p25", "p75", "gflops", "ratio", "ratio_p25", "ratio_p75", "blocks"])
+        }
+    }
+
+    /// A [M, K] or [K, M], B [K, N] or [N, K] (transposes), and their leading dimensions.
+    func operands(_ s: MatmulShape) -> (a: [Float], b: [Float], lda: Int, ldb: Int) {
+        let (a, b) = s.randomOperands()
+        return (a, b, transA ? s.m : s.k, transB ? s.k : s.n)
+    }
+
+    /// Packed and OpenBLAS, both checked, then timed interleaved (see interleavedTimes).
+    func measure(_ s: MatmulShape, against lib: OpenBLASLibrary) throws -> [Row] {
+        let (a, b, lda, ldb) = operands(s)
+        var c = [Float](repeating: 0, count: s.m * s.n), c2 = c // C: [M, N], ours and OpenBLAS's
+        let t = try a.withUnsafeBufferPointer { pa in
+            try b.withUnsafeBufferPointer { pb in
+                try c.withUnsafeMutableBufferPointer { pc in
+                    try c2.withUnsafeMutableBufferPointer { pc2 in
+                        func ours() {
+                            sgemm(.packed, transA: transA, transB: transB, m: s.m, n: s.n, k: s.k, a: pa, lda: lda, b: pb, ldb: ldb,
+                                  c: pc, ldc: s.n)
+                        }
+                        func theirs() {
+                            lib.sgemm(transA: transA, transB: transB, m: s.m, n: s.n, k: s.k, a: pa.baseAddress!, lda: lda,
+                                      b: pb.baseAddress!, ldb: ldb, c: pc2.baseAddress!)
+                        }
+                        ours()
+                        theirs()
+                        for (label, result) in [("packed", pc), ("openblas", pc2)] {
+                            try verifySGEMM(Array(result), a: a, b: b, s, transA: transA, transB: transB, lda: lda, ldb: ldb, label: label)
+                        }
+                        let threaded = Kernels.threads > 1
+                        return interleavedTimes(warmup: warmup, runs: `repeat`, block: threaded ? 5 : 1, pause: threaded ? 0.3 : 0,
+                                                ours: ours, other: theirs)
+                    }
+                }
+            }
+        }
+        return [row("packed", isa: "\(Kernels.isa)", s, t.ours), row("openblas", isa: lib.coreName, s, t.other, ratios: t.ratios)]
+    }
 
     func measure(_ impl: GEMMImplementation, _ s: MatmulShape) throws -> Row {
-        let (a, b) = s.randomOperands()
+        let (a, b, lda, ldb) = operands(s)
         var c = [Float](repeating: 0, count: s.m * s.n)
-        let (lda, ldb) = (transA ? s.m : s.k, transB ? s.k : s.n)
         func call() {
             sgemm(impl, transA: transA, transB: transB, m: s.m, n: s.n, k: s.k, a: a, lda: lda, b: b, ldb: ldb, c: &c)
         }
@@ -140,8 +212,7 @@ struct MatmulCommand: ParsableCommand {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
             if impl == .naive && times.count >= 3 && Double(DispatchTime.now().uptimeNanoseconds - budgetStart) > 2e9 { break }
         }
-        let stats = Summary(times)
-        return Row(stats: stats, gflops: 2.0 * Double(s.m) * Double(s.n) * Double(s.k) / stats.median / 1e9)
+        return row(impl.rawValue, isa: "\(Kernels.isa)", s, times)
     }
 }
 
