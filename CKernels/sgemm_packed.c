@@ -311,12 +311,13 @@ st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_
     const st_trans tb_t = tb == ST_NO_TRANS ? ST_TRANS : ST_NO_TRANS, ta_t = ta == ST_NO_TRANS ? ST_TRANS : ST_NO_TRANS;
     st_status s = packed_direct(d, tb_t, ta_t, n, m, k, alpha, b, ldb, a, lda, 0.0f, t, m);
     if (s != ST_OK) return s;
+    if (beta == 0.0f) {
+        st_transpose(t, m, n, m, c, ldc); // C[i, j] = T[j, i], in 4 x 4 blocks
+        return ST_OK;
+    }
     for (int64_t i = 0; i < m; i++) {
         float *row = c + i * ldc;
-        if (beta == 0.0f)
-            for (int64_t j = 0; j < n; j++) row[j] = t[j * m + i];
-        else
-            for (int64_t j = 0; j < n; j++) row[j] = t[j * m + i] + beta * row[j];
+        for (int64_t j = 0; j < n; j++) row[j] = t[j * m + i] + beta * row[j];
     }
     return ST_OK;
 }
