@@ -41,8 +41,10 @@ ukr_body(int64_t k, float alpha, const float *ST_RESTRICT a, const int64_t rs_a,
     int64_t p = 0;
     for (; p + 4 <= k; p += 4) {
         _mm_prefetch((const char *)(a + 8 * cs_a), _MM_HINT_T0);
-        _mm_prefetch((const char *)(bp + 8 * rs_b), _MM_HINT_T0);
-        _mm_prefetch((const char *)(bp + 8 * rs_b + 16), _MM_HINT_T0);
+        if (rs_b != NR) { // B read in place; a packed B micro-panel is already in L1 (2048^3: +2% without)
+            _mm_prefetch((const char *)(bp + 8 * rs_b), _MM_HINT_T0);
+            _mm_prefetch((const char *)(bp + 8 * rs_b + 16), _MM_HINT_T0);
+        }
         ST_STEP(0);
         ST_STEP(1);
         ST_STEP(2);
