@@ -139,7 +139,8 @@ ST_NO_MEMCPY static void pack_rows_dealt(const float *base, int64_t ld, int64_t 
                                          float *ST_RESTRICT out) {
     if (t0 >= t1) return;
     const int64_t tlast = t1 - 1, last = count - tlast * w < w ? count - tlast * w : w; // the last panel's width
-    const int64_t full = tlast - t0, row_floats = (t1 - t0) * w;
+    // A last panel of full width is dealt in the main pass (a second pass would fetch a line per row again).
+    const int64_t full = last == w ? t1 - t0 : tlast - t0, row_floats = (t1 - t0) * w;
     for (int64_t p = 0; p < kc && full > 0; p++) { // the full panels
         const float *src = base + (p0 + p) * ld + t0 * w;
         if (p + 4 < kc) // the source is often read from memory: fetch the row four ahead, every cache line of it
@@ -155,7 +156,8 @@ ST_NO_MEMCPY static void pack_rows_dealt(const float *base, int64_t ld, int64_t 
         default: deal_row(src, dst, full, panel_stride, w); break;
         }
     }
-    float *ST_RESTRICT panel = out + tlast * panel_stride; // the last panel, maybe short: zero-padded
+    if (last == w) return;
+    float *ST_RESTRICT panel = out + tlast * panel_stride; // the short last panel, zero-padded
     const float *src = base + p0 * ld + tlast * w;
     switch (w) {
     case 4: last_panel(src, ld, kc, last, panel, 4); break;
