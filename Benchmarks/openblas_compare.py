@@ -65,6 +65,9 @@ def main():
     shapes = [tuple(int(v) for v in s.lower().split("x")) for s in args.shapes.split(",")]
     rows = []
     for threads in [int(t) for t in args.threads.split(",")]:
+        # bench sets both libraries' thread counts; these also size OpenBLAS's pool when it loads, and set
+        # the count of a library without openblas_set_num_threads (another SwiftTorch build, for an A/A check).
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(threads)
         for (m, n, k) in shapes:
             warmup = max(args.warmup, int(args.warmup_seconds * 50e9 / (2.0 * m * n * k)))
             cmd = [args.bench, "matmul", "--impl", "packed", "--openblas", lib, "--shape", f"{m}x{n}x{k}",
