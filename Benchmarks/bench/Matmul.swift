@@ -67,8 +67,8 @@ struct MatmulCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp(
         "An OpenBLAS shared library (e.g. numpy's) to time interleaved with packed, in this process.",
-        discussion: "1 thread: call by call, alternating which goes first. More threads: blocks of 5 calls after a 0.3 s pause "
-            + "(so neither library's idle threads spin on the other's cores) and one discarded call. Prints an openblas "
+        discussion: "1 thread: call by call, alternating which goes first. More threads: blocks of 5 calls, each after a 0.3 s "
+            + "pause (so neither library's idle threads spin on the other's cores) and 20 ms of discarded calls. Prints an openblas "
             + "row with the median and quartiles of the per-block ratio OpenBLAS time / packed time. Benchmarks/"
             + "openblas_compare.py finds numpy's library and unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for it."))
     var openblas: String?

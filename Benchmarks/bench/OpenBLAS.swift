@@ -1,7 +1,7 @@
 // `bench matmul --openblas LIB`: an OpenBLAS shared library (numpy's, which Benchmarks/openblas_compare.py
 // finds) loaded into this process and timed interleaved with SwiftTorch's packed SGEMM on the same
 // operands. Timing numpy from Python instead adds its call overhead to OpenBLAS's side (~1.5 µs per
-// np.matmul: 10% of 128x10x256) and puts the two sides in different processes and minutes.
+// np.matmul: 10% of 128x10x256) and puts the two sides in different processes, seconds apart.
 // Shapes: op(A) [M, K], op(B) [K, N], C [M, N], row-major.
 import Foundation
 
@@ -79,9 +79,10 @@ enum OpenBLASError: Error, CustomStringConvertible {
 /// `warmup` discarded calls of each. With `pause` > 0 each block starts after that many seconds of sleep and
 /// 20 ms of discarded calls: a multithreaded library's idle threads spin for a while after a call (libomp
 /// 200 ms, OpenBLAS ~0.1 s) on the cores the other side then needs; the sleep lets them fall asleep, and
-/// the discarded calls wake the block's own team and bring the cores back from idle. Each block gives one ratio: the median time of `other` over
-/// the median time of `ours` (above 1: ours is faster). Neighbouring blocks see the same machine, so on a
-/// shared host these ratios are far steadier than either side's times.
+/// the discarded calls wake the block's own team and bring the cores back from idle. Each pair of blocks
+/// gives one ratio: the median time of `other` over the median time of `ours` (above 1: ours is faster).
+/// Neighbouring blocks see the same machine, so on a shared host these ratios are far steadier than
+/// either side's times.
 func interleavedTimes(warmup: Int, runs: Int, block: Int, pause: Double, ours: () -> Void, other: () -> Void)
     -> (ours: [Double], other: [Double], ratios: [Double]) {
     for _ in 0..<warmup { ours(); other() }

@@ -77,10 +77,10 @@ static inline float st_op_b(const float *b, int64_t ldb, st_trans tb, int64_t p,
     return tb == ST_NO_TRANS ? b[p * ldb + j] : b[j * ldb + p];
 }
 
-/// Packs op(A)[i0 : i0+mc, p0 : p0+kc] into ceil(mc/mr) micro-panels [kc, mr], zero-padding rows past mc.
 /// out[p * ldo + r] = src[r * ld + p] for r < rows, p < cols: `rows` stored rows become columns (SSE 4 x 4
 /// blocks on x86-64). The packing of row-major A and of B^T, and the swapped SGEMM's C = T^T.
 void st_transpose(const float *src, int64_t ld, int64_t rows, int64_t cols, float *ST_RESTRICT out, int64_t ldo);
+/// Packs op(A)[i0 : i0+mc, p0 : p0+kc] into ceil(mc/mr) micro-panels [kc, mr], zero-padding rows past mc.
 void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0,
                int64_t mc, int64_t kc, int64_t mr, float *ST_RESTRICT ap);
 /// Packs micro-panels jp0 <= jp < jp1 of op(B)[p0 : p0+kc, j0 : j0+nc], each [kc, nr], into bp
