@@ -356,6 +356,24 @@ struct GEMMTests {
         #expect(Kernels.caches.l1d.size > 0 && Kernels.caches.l2.size > Kernels.caches.l1d.size)
     }
 
+    @Test("blocking overrides apply from the next call, reset restores the derived values, each ISA has its own (the blocking is cached per ISA)")
+    func blockingCacheFollowsOverridesAndISA() {
+        Kernels.withISA(Kernels.bestISA) {
+            let derived = Kernels.blocking
+            #expect(Kernels.blocking == derived) // a second read comes from the cache
+            Kernels.setBlocking(mc: 3 * derived.mr, kc: 40, nc: 5 * derived.nr)
+            let overridden = Kernels.blocking
+            Kernels.resetBlocking()
+            #expect(overridden == Blocking(mr: derived.mr, nr: derived.nr, mc: 3 * derived.mr, kc: 40, nc: 5 * derived.nr))
+            #expect(Kernels.blocking == derived)
+            Kernels.withISA(.scalar) {
+                let scalar = Kernels.blocking
+                #expect(scalar.mr == 4 && scalar.nr == 8, "the scalar kernel is 4x8, got \(scalar)")
+            }
+            #expect(Kernels.blocking == derived)
+        }
+    }
+
     @Test("golden value: A·Bᵀ from the spec")
     func goldenTransposedProduct() {
         let a: [Float] = [1, -1, 3, 2, 3, 3, -2, 0, 2]
