@@ -93,14 +93,14 @@ ST_NO_MEMCPY static void pack_rows_transposed(const float *base, int64_t ld, int
 }
 
 /// `panels` full micro-panels from one source row: panel t, at dst + t * panel_stride, gets src[t*w : t*w + w].
-/// w is a compile-time constant at the calls below, so each copy is a few vector moves.
+/// w is a compile-time constant (see pack_rows_dealt), so each copy is a few vector moves.
 static inline __attribute__((always_inline)) void deal_row(const float *ST_RESTRICT src, float *ST_RESTRICT dst,
                                                            int64_t panels, int64_t panel_stride, const int64_t w) {
     for (int64_t t = 0; t < panels; t++)
         for (int64_t r = 0; r < w; r++) dst[t * panel_stride + r] = src[t * w + r];
 }
 
-/// The last panel [kc, w] of pack_rows_dealt: row p = src[p * ld ..< p * ld + last], zero up to w. A loop to
+/// The last panel [kc, w] of a dealt copy: row p = src[p * ld ..< p * ld + last], zero up to w. A loop to
 /// `last` and another to w cost ~15 cycles per row (128x10x256 packs only this panel, 4 of 6 rows wide: it
 /// was 9% of the product's time). With w a compile-time constant:
 /// - w <= 8 (A's MR): w fixed moves, each of a source float or zero by the test j < last, which has the same
@@ -133,11 +133,10 @@ static inline __attribute__((always_inline)) void last_panel(const float *ST_RES
 /// w columns per panel: panel t, at out + t * panel_stride, is [kc, w] with row p = that row's elements
 /// t*w ..< t*w + w, zero past `count`. The rows are walked in order (one sequential stream each, instead of
 /// one cache line per row per panel) and each is dealt out to the panels. Used for op(A) = Aᵀ (rows of A)
-/// and op(B) = B (rows of B).
-ST_NO_MEMCPY static void pack_rows_dealt(const float *base, int64_t ld, int64_t p0, int64_t count, int64_t t0,
-                                         int64_t t1, int64_t kc, int64_t w, int64_t panel_stride,
-                                         float *ST_RESTRICT out) {
-    if (t0 >= t1) return;
+/// and op(B) = B (rows of B). w is a compile-time constant at the calls in pack_rows_dealt.
+static inline __attribute__((always_inline)) void dealt(const float *base, int64_t ld, int64_t p0, int64_t count,
+                                                        int64_t t0, int64_t t1, int64_t kc, const int64_t w,
+                                                        int64_t panel_stride, float *ST_RESTRICT out) {
     const int64_t tlast = t1 - 1, last = count - tlast * w < w ? count - tlast * w : w; // the last panel's width
     // A last panel of full width is dealt in the main pass (a second pass would fetch a line per row again).
     const int64_t full = last == w ? t1 - t0 : tlast - t0, row_floats = (t1 - t0) * w;
@@ -145,28 +144,24 @@ ST_NO_MEMCPY static void pack_rows_dealt(const float *base, int64_t ld, int64_t 
         const float *src = base + (p0 + p) * ld + t0 * w;
         if (p + 4 < kc) // the source is often read from memory: fetch the row four ahead, every cache line of it
             for (int64_t off = 0; off < row_floats; off += 16) __builtin_prefetch(src + 4 * ld + off);
-        float *ST_RESTRICT dst = out + t0 * panel_stride + p * w;
-        switch (w) { // the micro-kernels' MR and NR
-        case 4: deal_row(src, dst, full, panel_stride, 4); break;
-        case 6: deal_row(src, dst, full, panel_stride, 6); break;
-        case 8: deal_row(src, dst, full, panel_stride, 8); break;
-        case 12: deal_row(src, dst, full, panel_stride, 12); break;
-        case 16: deal_row(src, dst, full, panel_stride, 16); break;
-        case 32: deal_row(src, dst, full, panel_stride, 32); break;
-        default: deal_row(src, dst, full, panel_stride, w); break;
-        }
+        deal_row(src, out + t0 * panel_stride + p * w, full, panel_stride, w);
     }
-    if (last == w) return;
-    float *ST_RESTRICT panel = out + tlast * panel_stride; // the short last panel, zero-padded
-    const float *src = base + p0 * ld + tlast * w;
-    switch (w) {
-    case 4: last_panel(src, ld, kc, last, panel, 4); break;
-    case 6: last_panel(src, ld, kc, last, panel, 6); break;
-    case 8: last_panel(src, ld, kc, last, panel, 8); break;
-    case 12: last_panel(src, ld, kc, last, panel, 12); break;
-    case 16: last_panel(src, ld, kc, last, panel, 16); break;
-    case 32: last_panel(src, ld, kc, last, panel, 32); break;
-    default: last_panel(src, ld, kc, last, panel, w); break;
+    if (last < w) // the short last panel, zero-padded
+        last_panel(base + p0 * ld + tlast * w, ld, kc, last, out + tlast * panel_stride, w);
+}
+
+ST_NO_MEMCPY static void pack_rows_dealt(const float *base, int64_t ld, int64_t p0, int64_t count, int64_t t0,
+                                         int64_t t1, int64_t kc, int64_t w, int64_t panel_stride,
+                                         float *ST_RESTRICT out) {
+    if (t0 >= t1) return;
+    switch (w) { // the micro-kernels' MR and NR
+    case 4: dealt(base, ld, p0, count, t0, t1, kc, 4, panel_stride, out); break;
+    case 6: dealt(base, ld, p0, count, t0, t1, kc, 6, panel_stride, out); break;
+    case 8: dealt(base, ld, p0, count, t0, t1, kc, 8, panel_stride, out); break;
+    case 12: dealt(base, ld, p0, count, t0, t1, kc, 12, panel_stride, out); break;
+    case 16: dealt(base, ld, p0, count, t0, t1, kc, 16, panel_stride, out); break;
+    case 32: dealt(base, ld, p0, count, t0, t1, kc, 32, panel_stride, out); break;
+    default: dealt(base, ld, p0, count, t0, t1, kc, w, panel_stride, out); break;
     }
 }
 
