@@ -314,8 +314,8 @@ struct GEMMTests {
     func columnSplitAcrossUnequalBlocks() {
         // M = 5 MR rows and NC = 8 NR: blocks of 8, 8 and 7 panels, each split 4 + 4 and then 3 + 4, so the
         // second thread's first panel of the last block is one the first thread may still be reading.
-        // With NR >= 16 the B block (KC = 320) is too large to copy privately, so both threads share one
-        // buffer (the scalar 4 x 8 kernel's block is small enough for private copies).
+        // The B block (K = 700 in 2 KC blocks of 350, 8 panels: 88 KiB with the scalar 4 x 8 kernel, 175 KiB
+        // with NR = 16) is too large to copy privately, so both threads share one buffer.
         // Without the barrier before the last block this fails within a few rounds when the threads spin
         // between calls (OMP_WAIT_POLICY=active); with the suite's passive policy the second thread wakes
         // late and stays behind, so the race rarely shows there.
