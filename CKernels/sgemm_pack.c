@@ -129,39 +129,62 @@ static inline __attribute__((always_inline)) void last_panel(const float *ST_RES
     }
 }
 
+/// `panels` full panels [kc, w] from kc rows (row p at src + p * ld): the st_sgemm_pack_fn contract with
+/// NR = w. The rows are walked in order (one sequential stream each, instead of one cache line per row per
+/// panel) and each is dealt out to the panels.
+static inline __attribute__((always_inline)) void deal_rows(const float *ST_RESTRICT src, int64_t ld, int64_t kc,
+                                                            int64_t panels, int64_t panel_stride,
+                                                            float *ST_RESTRICT out, const int64_t w) {
+    for (int64_t p = 0; p < kc; p++) {
+        const float *row = src + p * ld;
+        if (p + 4 < kc) // the source is often read from memory: fetch the row four ahead, every cache line of it
+            for (int64_t off = 0; off < panels * w; off += 16) __builtin_prefetch(row + 4 * ld + off);
+        deal_row(row, out + p * w, panels, panel_stride, w);
+    }
+}
+
+// The portable B-panel copies, one per NR: the fallback and the SIMD copies' test oracle.
+#define ST_PACK_REF(w)                                                                                       \
+    ST_NO_MEMCPY void sgemm_pack_ref_##w(const float *ST_RESTRICT src, int64_t ld, int64_t kc, int64_t panels, \
+                                         int64_t panel_stride, float *ST_RESTRICT out) {                      \
+        deal_rows(src, ld, kc, panels, panel_stride, out, w);                                                \
+    }
+ST_PACK_REF(8)
+ST_PACK_REF(12)
+ST_PACK_REF(16)
+ST_PACK_REF(32)
+
 /// Panels [t0, t1) of a block whose rows are contiguous runs (row p at base + (p0 + p) * ld, `count` elements),
 /// w columns per panel: panel t, at out + t * panel_stride, is [kc, w] with row p = that row's elements
-/// t*w ..< t*w + w, zero past `count`. The rows are walked in order (one sequential stream each, instead of
-/// one cache line per row per panel) and each is dealt out to the panels. Used for op(A) = Aᵀ (rows of A)
-/// and op(B) = B (rows of B). w is a compile-time constant at the calls in pack_rows_dealt.
+/// t*w ..< t*w + w, zero past `count`. Used for op(A) = Aᵀ (rows of A; full panels by deal_rows) and
+/// op(B) = B (rows of B; full panels by the kernel's copy `full_copy`). w is a compile-time constant at the
+/// calls in pack_rows_dealt.
 static inline __attribute__((always_inline)) void dealt(const float *base, int64_t ld, int64_t p0, int64_t count,
                                                         int64_t t0, int64_t t1, int64_t kc, const int64_t w,
-                                                        int64_t panel_stride, float *ST_RESTRICT out) {
+                                                        int64_t panel_stride, float *ST_RESTRICT out,
+                                                        st_sgemm_pack_fn full_copy) {
     const int64_t tlast = t1 - 1, last = count - tlast * w < w ? count - tlast * w : w; // the last panel's width
     // A last panel of full width is dealt in the main pass (a second pass would fetch a line per row again).
-    const int64_t full = last == w ? t1 - t0 : tlast - t0, row_floats = (t1 - t0) * w;
-    for (int64_t p = 0; p < kc && full > 0; p++) { // the full panels
-        const float *src = base + (p0 + p) * ld + t0 * w;
-        if (p + 4 < kc) // the source is often read from memory: fetch the row four ahead, every cache line of it
-            for (int64_t off = 0; off < row_floats; off += 16) __builtin_prefetch(src + 4 * ld + off);
-        deal_row(src, out + t0 * panel_stride + p * w, full, panel_stride, w);
-    }
+    const int64_t full = last == w ? t1 - t0 : tlast - t0;
+    const float *src = base + p0 * ld + t0 * w;
+    if (full > 0 && full_copy != NULL) full_copy(src, ld, kc, full, panel_stride, out + t0 * panel_stride);
+    else if (full > 0) deal_rows(src, ld, kc, full, panel_stride, out + t0 * panel_stride, w);
     if (last < w) // the short last panel, zero-padded
         last_panel(base + p0 * ld + tlast * w, ld, kc, last, out + tlast * panel_stride, w);
 }
 
 ST_NO_MEMCPY static void pack_rows_dealt(const float *base, int64_t ld, int64_t p0, int64_t count, int64_t t0,
                                          int64_t t1, int64_t kc, int64_t w, int64_t panel_stride,
-                                         float *ST_RESTRICT out) {
+                                         float *ST_RESTRICT out, st_sgemm_pack_fn full_copy) {
     if (t0 >= t1) return;
     switch (w) { // the micro-kernels' MR and NR
-    case 4: dealt(base, ld, p0, count, t0, t1, kc, 4, panel_stride, out); break;
-    case 6: dealt(base, ld, p0, count, t0, t1, kc, 6, panel_stride, out); break;
-    case 8: dealt(base, ld, p0, count, t0, t1, kc, 8, panel_stride, out); break;
-    case 12: dealt(base, ld, p0, count, t0, t1, kc, 12, panel_stride, out); break;
-    case 16: dealt(base, ld, p0, count, t0, t1, kc, 16, panel_stride, out); break;
-    case 32: dealt(base, ld, p0, count, t0, t1, kc, 32, panel_stride, out); break;
-    default: dealt(base, ld, p0, count, t0, t1, kc, w, panel_stride, out); break;
+    case 4: dealt(base, ld, p0, count, t0, t1, kc, 4, panel_stride, out, full_copy); break;
+    case 6: dealt(base, ld, p0, count, t0, t1, kc, 6, panel_stride, out, full_copy); break;
+    case 8: dealt(base, ld, p0, count, t0, t1, kc, 8, panel_stride, out, full_copy); break;
+    case 12: dealt(base, ld, p0, count, t0, t1, kc, 12, panel_stride, out, full_copy); break;
+    case 16: dealt(base, ld, p0, count, t0, t1, kc, 16, panel_stride, out, full_copy); break;
+    case 32: dealt(base, ld, p0, count, t0, t1, kc, 32, panel_stride, out, full_copy); break;
+    default: dealt(base, ld, p0, count, t0, t1, kc, w, panel_stride, out, full_copy); break;
     }
 }
 
@@ -169,15 +192,17 @@ ST_NO_MEMCPY void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0
                int64_t mr, float *ST_RESTRICT ap) {
     const int64_t panels = (mc + mr - 1) / mr;
     // op(A)(i, p) = a[p * lda + i]: row p of A is column p of every panel, contiguous in i
-    if (ta == ST_TRANS) pack_rows_dealt(a + i0, lda, p0, mc, 0, panels, kc, mr, mr * kc, ap);
+    if (ta == ST_TRANS) pack_rows_dealt(a + i0, lda, p0, mc, 0, panels, kc, mr, mr * kc, ap, NULL);
     // op(A) = A: stored rows i become panel columns
     else pack_rows_transposed(a + i0 * lda, lda, p0, mc, 0, panels, kc, mr, mr * kc, ap);
 }
 
-ST_NO_MEMCPY void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0, int64_t kc, int64_t nc,
-               int64_t nr, int64_t jp0, int64_t jp1, int64_t panel_stride, float *ST_RESTRICT bp) {
+ST_NO_MEMCPY void st_pack_b(const st_sgemm_ukr_desc *ukr, const float *b, int64_t ldb, st_trans tb, int64_t p0,
+               int64_t j0, int64_t kc, int64_t nc, int64_t jp0, int64_t jp1, int64_t panel_stride,
+               float *ST_RESTRICT bp) {
+    const int64_t nr = ukr->nr;
     // op(B)(p, j) = b[p * ldb + j]: row p of the block is a contiguous run of B
-    if (tb == ST_NO_TRANS) pack_rows_dealt(b + j0, ldb, p0, nc, jp0, jp1, kc, nr, panel_stride, bp);
+    if (tb == ST_NO_TRANS) pack_rows_dealt(b + j0, ldb, p0, nc, jp0, jp1, kc, nr, panel_stride, bp, ukr->pack_b);
     // op(B)(p, j) = b[j * ldb + p]: stored rows j become panel columns
     else pack_rows_transposed(b + j0 * ldb, ldb, p0, nc, jp0, jp1, kc, nr, panel_stride, bp);
 }

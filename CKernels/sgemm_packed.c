@@ -151,12 +151,12 @@ static void packed_worker(const packed_ctx *x, int tid, int nt) {
             const int64_t full_panels = nc / NR; // in place: panels before this one are read from op(B)
             if (x->inplace_b) {
                 if (c1 > full_panels) // this thread's short last panel
-                    st_pack_b(x->b, x->ldb, x->tb, pc, jc + full_panels * NR, kc, nc - full_panels * NR, NR, 0, 1,
-                              x->panel_stride, bbuf);
+                    st_pack_b(x->ukr, x->b, x->ldb, x->tb, pc, jc + full_panels * NR, kc, nc - full_panels * NR, 0,
+                              1, x->panel_stride, bbuf);
             } else {
                 const int64_t jp0 = shared_b ? split_at(col_panels, tid, nt) : c0;
                 const int64_t jp1 = shared_b ? split_at(col_panels, tid + 1, nt) : c1;
-                st_pack_b(x->b, x->ldb, x->tb, pc, jc, kc, nc, NR, jp0, jp1, x->panel_stride, bbuf);
+                st_pack_b(x->ukr, x->b, x->ldb, x->tb, pc, jc, kc, nc, jp0, jp1, x->panel_stride, bbuf);
             }
 #ifdef ST_HAVE_OPENMP
             if (shared_b) {

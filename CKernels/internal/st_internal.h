@@ -44,12 +44,22 @@ typedef void (*st_sgemm_ukr_fn)(int64_t k, float alpha, const float *ST_RESTRICT
                                 const float *ST_RESTRICT bp, int64_t rs_b, float beta, float *ST_RESTRICT c,
                                 int64_t ldc, int64_t m, int64_t n);
 
+// B-panel copy contract (the packing of a row-major op(B), the hot copy when B streams from memory):
+//   src: kc rows of panels * NR floats, row p at src + p * ld (ld >= panels * NR),
+//   out: `panels` micro-panels [kc, NR], panel t at out + t * panel_stride (panel_stride >= kc * NR), with
+//        out[t * panel_stride + p * NR + j] = src[p * ld + t * NR + j]; nothing else is written.
+// Only full panels: the zero-padded last panel of a block is the loop framework's (sgemm_pack.c).
+typedef void (*st_sgemm_pack_fn)(const float *ST_RESTRICT src, int64_t ld, int64_t kc, int64_t panels,
+                                 int64_t panel_stride, float *ST_RESTRICT out);
+
 typedef struct {
     const char *name;        // e.g. "sgemm_ukr_avx2_6x16"
     st_isa isa;
     int64_t mr, nr;
     st_sgemm_ukr_fn kernel;  // the SIMD kernel (or the reference, for ST_ISA_SCALAR)
     st_sgemm_ukr_fn reference; // its portable twin with the same MR x NR: fallback and test oracle
+    st_sgemm_pack_fn pack_b; // the B-panel copy for this NR (SIMD where one exists)
+    st_sgemm_pack_fn pack_b_reference; // its portable twin
 } st_sgemm_ukr_desc;
 
 /// The micro-kernel table entry for an ISA (never NULL: falls back to the scalar entry).
@@ -63,6 +73,14 @@ void sgemm_ukr_ref_8x12(int64_t, float, const float *, int64_t, int64_t, const f
 #if defined(__x86_64__)
 void sgemm_ukr_avx2_6x16(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
 void sgemm_ukr_avx512_12x32(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
+#endif
+// B-panel copies (st_sgemm_pack_fn) for each NR, and their SIMD versions.
+void sgemm_pack_ref_8(const float *, int64_t, int64_t, int64_t, int64_t, float *);
+void sgemm_pack_ref_12(const float *, int64_t, int64_t, int64_t, int64_t, float *);
+void sgemm_pack_ref_16(const float *, int64_t, int64_t, int64_t, int64_t, float *);
+void sgemm_pack_ref_32(const float *, int64_t, int64_t, int64_t, int64_t, float *);
+#if defined(__x86_64__)
+void sgemm_pack_avx2_16(const float *, int64_t, int64_t, int64_t, int64_t, float *);
 #endif
 #if defined(__aarch64__)
 void sgemm_ukr_neon_8x12(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);
@@ -83,10 +101,11 @@ void st_transpose(const float *src, int64_t ld, int64_t rows, int64_t cols, floa
 /// Packs op(A)[i0 : i0+mc, p0 : p0+kc] into ceil(mc/mr) micro-panels [kc, mr], zero-padding rows past mc.
 void st_pack_a(const float *a, int64_t lda, st_trans ta, int64_t i0, int64_t p0,
                int64_t mc, int64_t kc, int64_t mr, float *ST_RESTRICT ap);
-/// Packs micro-panels jp0 <= jp < jp1 of op(B)[p0 : p0+kc, j0 : j0+nc], each [kc, nr], into bp
-/// (panel jp at bp + jp * panel_stride, panel_stride >= kc * nr), zero-padding columns past nc.
-void st_pack_b(const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0, int64_t kc, int64_t nc,
-               int64_t nr, int64_t jp0, int64_t jp1, int64_t panel_stride, float *ST_RESTRICT bp);
+/// Packs micro-panels jp0 <= jp < jp1 of op(B)[p0 : p0+kc, j0 : j0+nc], each [kc, NR] for the kernel's NR,
+/// into bp (panel jp at bp + jp * panel_stride, panel_stride >= kc * NR), zero-padding columns past nc.
+/// A row-major op(B)'s full panels go through ukr->pack_b.
+void st_pack_b(const st_sgemm_ukr_desc *ukr, const float *b, int64_t ldb, st_trans tb, int64_t p0, int64_t j0,
+               int64_t kc, int64_t nc, int64_t jp0, int64_t jp1, int64_t panel_stride, float *ST_RESTRICT bp);
 
 /// The blocking for a micro-kernel table entry: derived from the caches, then the overrides.
 st_blocking st_blocking_for(const st_sgemm_ukr_desc *ukr);

@@ -2,13 +2,17 @@
 #include "../internal/st_internal.h"
 
 static const st_sgemm_ukr_desc st_ukr_table[ST_ISA_COUNT] = {
-    [ST_ISA_SCALAR] = {"sgemm_ukr_ref_4x8", ST_ISA_SCALAR, 4, 8, sgemm_ukr_ref_4x8, sgemm_ukr_ref_4x8},
+    [ST_ISA_SCALAR] = {"sgemm_ukr_ref_4x8", ST_ISA_SCALAR, 4, 8, sgemm_ukr_ref_4x8, sgemm_ukr_ref_4x8,
+                       sgemm_pack_ref_8, sgemm_pack_ref_8},
 #if defined(__x86_64__)
-    [ST_ISA_AVX2] = {"sgemm_ukr_avx2_6x16", ST_ISA_AVX2, 6, 16, sgemm_ukr_avx2_6x16, sgemm_ukr_ref_6x16},
-    [ST_ISA_AVX512] = {"sgemm_ukr_avx512_12x32", ST_ISA_AVX512, 12, 32, sgemm_ukr_avx512_12x32, sgemm_ukr_ref_12x32},
+    [ST_ISA_AVX2] = {"sgemm_ukr_avx2_6x16", ST_ISA_AVX2, 6, 16, sgemm_ukr_avx2_6x16, sgemm_ukr_ref_6x16,
+                     sgemm_pack_avx2_16, sgemm_pack_ref_16},
+    [ST_ISA_AVX512] = {"sgemm_ukr_avx512_12x32", ST_ISA_AVX512, 12, 32, sgemm_ukr_avx512_12x32, sgemm_ukr_ref_12x32,
+                       sgemm_pack_ref_32, sgemm_pack_ref_32},
 #endif
 #if defined(__aarch64__)
-    [ST_ISA_NEON] = {"sgemm_ukr_neon_8x12", ST_ISA_NEON, 8, 12, sgemm_ukr_neon_8x12, sgemm_ukr_ref_8x12},
+    [ST_ISA_NEON] = {"sgemm_ukr_neon_8x12", ST_ISA_NEON, 8, 12, sgemm_ukr_neon_8x12, sgemm_ukr_ref_8x12,
+                     sgemm_pack_ref_12, sgemm_pack_ref_12},
 #endif
 };
 
@@ -29,5 +33,18 @@ st_status st_sgemm_ukr_run(int simd, int64_t k, float alpha, const float *ap, co
     if (((uintptr_t)ap | (uintptr_t)bp) % ST_ALIGN != 0)
         return st_fail(ST_ERR_ARGUMENT, "sgemm_ukr_run: packed panels must be %d-byte aligned", ST_ALIGN);
     (simd ? d->kernel : d->reference)(k, alpha, ap, 1, d->mr, bp, d->nr, beta, c, ldc, m, n);
+    return ST_OK;
+}
+
+st_status st_sgemm_pack_run(int simd, const float *src, int64_t ld, int64_t kc, int64_t panels,
+                            int64_t panel_stride, float *out) {
+    const st_sgemm_ukr_desc *d = st_sgemm_ukr_for(st_isa_active());
+    if (kc < 0 || panels < 0 || ld < panels * d->nr || panel_stride < kc * d->nr ||
+        (kc > 0 && panels > 0 && (src == NULL || out == NULL)))
+        return st_fail(ST_ERR_ARGUMENT, "sgemm_pack_run: need kc >= 0, panels >= 0, ld >= panels * %lld, "
+                       "panel_stride >= kc * %lld and non-null buffers (got kc = %lld, panels = %lld, ld = %lld, "
+                       "panel_stride = %lld)", (long long)d->nr, (long long)d->nr, (long long)kc, (long long)panels,
+                       (long long)ld, (long long)panel_stride);
+    if (kc > 0 && panels > 0) (simd ? d->pack_b : d->pack_b_reference)(src, ld, kc, panels, panel_stride, out);
     return ST_OK;
 }

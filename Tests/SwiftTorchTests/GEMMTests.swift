@@ -426,6 +426,48 @@ struct GEMMTests {
     }
 }
 
+extension GEMMTests {
+    @Test("each SIMD B-panel copy matches its portable twin and the panel layout, and writes nothing else")
+    func panelCopiesMatchReferenceTwins() {
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                let nr = Kernels.blocking.nr
+                var rng = TestRNG(seed: UInt64(nr))
+                // kc around the AVX2 copy's groups of 8 rows; ld longer than a row; gaps between panels.
+                for kc in [1, 7, 8, 9, 16, 23, 256] {
+                    for panels in [1, 3, 12] {
+                        let ld = panels * nr + 5, stride = kc * nr + 16
+                        let src = rng.floats(kc * ld)
+                        let sentinel: Float = -777
+                        var outs: [[Float]] = []
+                        for simd: Int32 in [1, 0] {
+                            var out = [Float](repeating: sentinel, count: panels * stride)
+                            out.withUnsafeMutableBufferPointer { o in
+                                #expect(st_sgemm_pack_run(simd, src, Int64(ld), Int64(kc), Int64(panels), Int64(stride), o.baseAddress) == ST_OK)
+                            }
+                            outs.append(out)
+                        }
+                        let differ = zip(outs[0], outs[1]).filter { $0.bitPattern != $1.bitPattern }.count
+                        #expect(differ == 0, "\(isa) kc=\(kc) panels=\(panels): SIMD copy differs from its twin in \(differ) values")
+                        // The contract, element by element: out[t * stride + p * NR + j] = src[p * ld + t * NR + j].
+                        var bad = 0
+                        for t in 0..<panels {
+                            for i in 0..<stride {
+                                let (p, j) = (i / nr, i % nr)
+                                let want = p < kc ? src[p * ld + t * nr + j] : sentinel
+                                if outs[0][t * stride + i] != want { bad += 1 }
+                            }
+                        }
+                        #expect(bad == 0, "\(isa) kc=\(kc) panels=\(panels): \(bad) values off the panel layout")
+                    }
+                }
+                #expect(st_sgemm_pack_run(1, nil, Int64(nr), 4, 1, Int64(4 * nr), nil) == ST_ERR_ARGUMENT)
+                #expect(st_sgemm_pack_run(1, [Float](repeating: 0, count: 64), Int64(nr - 1), 1, 1, Int64(nr), nil) == ST_ERR_ARGUMENT)
+            }
+        }
+    }
+}
+
 /// A 64-byte aligned copy of some floats (the micro-kernel contract needs aligned panels).
 final class AlignedFloats {
     let pointer: UnsafeMutablePointer<Float>
