@@ -63,13 +63,6 @@ ST_NO_MEMCPY static void transpose_rows(const float *const *src, int64_t w, int6
     if (r < w) transpose_group(src + r, 1, kc, panel + r, ld);
 }
 
-/// panel[p * ld + r] = 0 for w <= r < ld: the zero padding of a short edge tile.
-ST_NO_MEMCPY static void zero_tail(float *ST_RESTRICT panel, int64_t w, int64_t kc, int64_t ld) {
-    if (w < ld)
-        for (int64_t p = 0; p < kc; p++)
-            for (int64_t r = w; r < ld; r++) panel[p * ld + r] = 0.0f;
-}
-
 ST_NO_MEMCPY void st_transpose(const float *src, int64_t ld, int64_t rows, int64_t cols, float *ST_RESTRICT out, int64_t ldo) {
     for (int64_t r0 = 0; r0 < rows; r0 += 8) { // groups of up to 8 rows: see transpose_group
         const int64_t w = rows - r0 < 8 ? rows - r0 : 8;
@@ -87,8 +80,9 @@ ST_NO_MEMCPY static void pack_rows_transposed(const float *base, int64_t ld, int
     for (int64_t t = t0; t < t1; t++) {
         const int64_t first = t * w, rows = count - first < w ? count - first : w;
         float *ST_RESTRICT panel = out + t * panel_stride; // [kc, w]
+        if (rows < w) // a short edge tile: the whole panel zeroed first, then its rows transposed over it
+            for (int64_t i = 0; i < kc * w; i++) panel[i] = 0.0f;
         st_transpose(base + first * ld + p0, ld, rows, kc, panel, w);
-        zero_tail(panel, rows, kc, w);
     }
 }
 
