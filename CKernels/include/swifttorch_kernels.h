@@ -133,10 +133,15 @@ const char *st_sgemm_ukr_name(void);
 /// panels: ap [k, MR], bp [k, NR], writing the valid m x n corner of c (row stride ldc).
 st_status st_sgemm_ukr_run(int simd, int64_t k, float alpha, const float *ap, const float *bp,
                            float beta, float *c, int64_t ldc, int64_t m, int64_t n);
-/// Runs the active ISA's B-panel copy (simd != 0) or its portable reference twin (simd == 0): kc rows of
-/// panels * NR floats (row p at src + p * ld) -> `panels` micro-panels [kc, NR], panel t at
-/// out + t * panel_stride. Needs ld >= panels * NR and panel_stride >= kc * NR.
-st_status st_sgemm_pack_run(int simd, const float *src, int64_t ld, int64_t kc, int64_t panels,
+/// The micro-tile MR x NR of `isa`'s micro-kernel (either pointer may be NULL); ST_ERR_UNSUPPORTED when this
+/// build has no micro-kernel for `isa` (NEON on x86-64, AVX2 and AVX-512 on arm64).
+st_status st_sgemm_ukr_tile(st_isa isa, int64_t *mr, int64_t *nr);
+/// Runs the B-panel copy of `isa`'s micro-kernel (simd != 0) or its portable reference twin (simd == 0):
+/// kc rows of panels * NR floats (row p at src + p * ld) -> `panels` micro-panels [kc, NR], panel t at
+/// out + t * panel_stride. Needs ld >= panels * NR and panel_stride >= kc * NR. A SIMD copy can need less
+/// than its kernel (the AVX-512 kernel's copy is AVX2 code); ST_ERR_UNSUPPORTED when this CPU cannot run
+/// it or the build has no micro-kernel for `isa`.
+st_status st_sgemm_pack_run(st_isa isa, int simd, const float *src, int64_t ld, int64_t kc, int64_t panels,
                             int64_t panel_stride, float *out);
 
 #ifdef __cplusplus

@@ -60,6 +60,7 @@ typedef struct {
     st_sgemm_ukr_fn reference; // its portable twin with the same MR x NR: fallback and test oracle
     st_sgemm_pack_fn pack_b; // the B-panel copy for this NR (SIMD where one exists)
     st_sgemm_pack_fn pack_b_reference; // its portable twin
+    st_isa pack_b_isa;       // what pack_b needs, at most the kernel's ISA (the AVX-512 entry's copy is AVX2)
 } st_sgemm_ukr_desc;
 
 /// The micro-kernel table entry for an ISA (never NULL: falls back to the scalar entry).
@@ -81,6 +82,7 @@ void sgemm_pack_ref_16(const float *, int64_t, int64_t, int64_t, int64_t, float 
 void sgemm_pack_ref_32(const float *, int64_t, int64_t, int64_t, int64_t, float *);
 #if defined(__x86_64__)
 void sgemm_pack_avx2_16(const float *, int64_t, int64_t, int64_t, int64_t, float *);
+void sgemm_pack_avx2_32(const float *, int64_t, int64_t, int64_t, int64_t, float *);
 #endif
 #if defined(__aarch64__)
 void sgemm_ukr_neon_8x12(int64_t, float, const float *, int64_t, int64_t, const float *, int64_t, float, float *, int64_t, int64_t, int64_t);

@@ -3,16 +3,16 @@
 
 static const st_sgemm_ukr_desc st_ukr_table[ST_ISA_COUNT] = {
     [ST_ISA_SCALAR] = {"sgemm_ukr_ref_4x8", ST_ISA_SCALAR, 4, 8, sgemm_ukr_ref_4x8, sgemm_ukr_ref_4x8,
-                       sgemm_pack_ref_8, sgemm_pack_ref_8},
+                       sgemm_pack_ref_8, sgemm_pack_ref_8, ST_ISA_SCALAR},
 #if defined(__x86_64__)
     [ST_ISA_AVX2] = {"sgemm_ukr_avx2_6x16", ST_ISA_AVX2, 6, 16, sgemm_ukr_avx2_6x16, sgemm_ukr_ref_6x16,
-                     sgemm_pack_avx2_16, sgemm_pack_ref_16},
+                     sgemm_pack_avx2_16, sgemm_pack_ref_16, ST_ISA_AVX2},
     [ST_ISA_AVX512] = {"sgemm_ukr_avx512_12x32", ST_ISA_AVX512, 12, 32, sgemm_ukr_avx512_12x32, sgemm_ukr_ref_12x32,
-                       sgemm_pack_ref_32, sgemm_pack_ref_32},
+                       sgemm_pack_avx2_32, sgemm_pack_ref_32, ST_ISA_AVX2},
 #endif
 #if defined(__aarch64__)
     [ST_ISA_NEON] = {"sgemm_ukr_neon_8x12", ST_ISA_NEON, 8, 12, sgemm_ukr_neon_8x12, sgemm_ukr_ref_8x12,
-                     sgemm_pack_ref_12, sgemm_pack_ref_12},
+                     sgemm_pack_ref_12, sgemm_pack_ref_12, ST_ISA_NEON},
 #endif
 };
 
@@ -36,9 +36,22 @@ st_status st_sgemm_ukr_run(int simd, int64_t k, float alpha, const float *ap, co
     return ST_OK;
 }
 
-st_status st_sgemm_pack_run(int simd, const float *src, int64_t ld, int64_t kc, int64_t panels,
+st_status st_sgemm_ukr_tile(st_isa isa, int64_t *mr, int64_t *nr) {
+    if (isa < 0 || isa >= ST_ISA_COUNT || st_ukr_table[isa].kernel == NULL)
+        return st_fail(ST_ERR_UNSUPPORTED, "sgemm_ukr_tile: this build has no micro-kernel for ISA %d", (int)isa);
+    if (mr != NULL) *mr = st_ukr_table[isa].mr;
+    if (nr != NULL) *nr = st_ukr_table[isa].nr;
+    return ST_OK;
+}
+
+st_status st_sgemm_pack_run(st_isa isa, int simd, const float *src, int64_t ld, int64_t kc, int64_t panels,
                             int64_t panel_stride, float *out) {
-    const st_sgemm_ukr_desc *d = st_sgemm_ukr_for(st_isa_active());
+    st_status s = st_sgemm_ukr_tile(isa, NULL, NULL);
+    if (s != ST_OK) return s;
+    const st_sgemm_ukr_desc *d = &st_ukr_table[isa];
+    if (simd && !st_isa_supported(d->pack_b_isa))
+        return st_fail(ST_ERR_UNSUPPORTED, "sgemm_pack_run: the B-panel copy of %s needs an ISA this CPU lacks",
+                       d->name);
     if (kc < 0 || panels < 0 || ld < panels * d->nr || panel_stride < kc * d->nr ||
         (kc > 0 && panels > 0 && (src == NULL || out == NULL)))
         return st_fail(ST_ERR_ARGUMENT, "sgemm_pack_run: need kc >= 0, panels >= 0, ld >= panels * %lld, "
