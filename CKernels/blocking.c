@@ -9,6 +9,7 @@
 //   NC: the packed B block [KC, NC] stays in L3 beside the A block:
 //       ways = W3 - 1 - ceil(MC*KC*4 / (L3/W3)),  NC = ways * (L3/W3) / (KC*4), a multiple of NR.
 #include "internal/st_internal.h"
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -60,7 +61,9 @@ static int64_t env_value(const char *name) {
     if (s == NULL) return 0;
     char *end = NULL;
     long long v = strtoll(s, &end, 10);
-    return (end != s && *end == '\0' && v > 0) ? (int64_t)v : 0;
+    if (end != s && *end == '\0' && v > 0) return (int64_t)v;
+    fprintf(stderr, "swifttorch: %s=%s is not a positive integer; ignored (the derived value is used)\n", name, s);
+    return 0;
 }
 
 static void read_env(void) {

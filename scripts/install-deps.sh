@@ -3,6 +3,7 @@
 #   install-deps.sh [extra packages...]
 set -euo pipefail
 packages=(libomp-dev libhwloc-dev pkg-config zlib1g-dev dataset-fashion-mnist "$@")
+command -v cc >/dev/null 2>&1 || packages+=(gcc) # the C test drivers in scripts/test.sh (Swift brings clang, not cc)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

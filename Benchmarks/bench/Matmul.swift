@@ -113,7 +113,12 @@ struct MatmulCommand: ParsableCommand {
             guard wanted.isSupported else { throw ValidationError("this CPU does not support \(isa)") }
             Kernels.setISA(wanted)
         }
-        if let threads { Kernels.threads = threads }
+        if let threads {
+            Kernels.threads = threads
+            if Kernels.threads != threads {
+                FileHandle.standardError.write(Data("bench: --threads \(threads): built without OpenMP, running on \(Kernels.threads) thread\n".utf8))
+            }
+        }
         reference?.setThreads(Kernels.threads)
         if format == .table {
             printHeader()
@@ -258,7 +263,7 @@ func printHeader() {
     func kib(_ b: Int) -> String { b >= 1 << 20 ? "\(b >> 20) MiB" : "\(b >> 10) KiB" }
     print("CPU: \(cpu); ISA: \(Kernels.isa) (best \(Kernels.bestISA)); micro-kernel: \(Kernels.microKernel)")
     let bind = ProcessInfo.processInfo.environment["OMP_PROC_BIND"] ?? "unset"
-    print("OpenMP: \(Kernels.openMPEnabled ? "on" : "off"); threads: \(Kernels.openMPEnabled ? Kernels.threads : 0); OMP_PROC_BIND=\(bind)")
+    print("OpenMP: \(Kernels.openMPEnabled ? "on" : "off (built without the OpenMP trait: one thread)"); threads: \(Kernels.threads); OMP_PROC_BIND=\(bind)")
     print("caches (\(caches.source.rawValue)): L1d \(kib(caches.l1d.size)) \(caches.l1d.associativity)-way, L2 \(kib(caches.l2.size)) \(caches.l2.associativity)-way, L3 \(kib(caches.l3.size)) \(caches.l3.associativity)-way")
     print("blocking: \(Kernels.blocking); tiled tile: \(Kernels.tileSize)")
 }

@@ -94,7 +94,7 @@ struct GEMMProblem {
                 let expected = Double(alpha) * product[i * n + j] + old
                 let bound = Double(k + 2) * eps * (abs(Double(alpha)) * magnitude[i * n + j] + abs(old)) + 1e-30
                 let ratio = abs(Double(c[i * ldc + j]) - expected) / bound
-                if !(ratio <= worst) { worst = ratio; worstAt = (i, j) }
+                if !(ratio <= worst) && !worst.isNaN { worst = ratio; worstAt = (i, j) } // a NaN stays the worst
             }
             for j in n..<ldc where i * ldc + j < c.count {
                 if c[i * ldc + j].bitPattern != c0[i * ldc + j].bitPattern {

@@ -63,6 +63,9 @@ struct GEMMTests {
         let (m, n, k) = shape
         for (ta, tb) in transposes {
             let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(m * 7 + n * 3 + k))
+            // The triple loop uses no ISA and no threads: once.
+            problem.check(problem.run(.naive, alpha: -2.5, beta: 0.5), alpha: -2.5, beta: 0.5,
+                          context: "naive \(m)x\(n)x\(k) ta=\(ta) tb=\(tb)")
             for isa in Kernels.supportedISAs {
                 Kernels.withISA(isa) {
                     for impl in [GEMMImplementation.tiled, .packed] {
@@ -265,19 +268,23 @@ struct GEMMTests {
 
     @Test("beta = 0 overwrites NaN and Inf already in C")
     func betaZeroOverwritesNaN() {
-        let problem = GEMMProblem(m: 13, n: 35, k: 9, transA: false, transB: false, seed: 5)
-        var poisoned = problem.c0
-        for i in 0..<problem.m { for j in 0..<problem.n { poisoned[i * problem.ldc + j] = (i + j) % 2 == 0 ? .nan : .infinity } }
-        for isa in Kernels.supportedISAs {
-            Kernels.withISA(isa) {
-                for impl in GEMMImplementation.allCases {
-                    for alpha: Float in [1, 0] {
-                        let c = problem.run(impl, alpha: alpha, beta: 0, c: poisoned)
-                        for i in 0..<problem.m {
-                            for j in 0..<problem.n {
-                                let v = c[i * problem.ldc + j]
-                                #expect(v.isFinite, "\(impl)/\(isa) alpha=\(alpha): C[\(i), \(j)] = \(v)")
-                                if alpha == 0 { #expect(v == 0) }
+        // Shapes that reach every path on AVX2: the swapped product (13x35), the direct one with packed
+        // panels (37x50), B read in place (M <= MR: 4x70), A read in place with K blocks (130x33x300).
+        for (m, n, k) in [(13, 35, 9), (37, 50, 9), (4, 70, 20), (130, 33, 300)] {
+            let problem = GEMMProblem(m: m, n: n, k: k, transA: false, transB: false, seed: UInt64(5 + m))
+            var poisoned = problem.c0
+            for i in 0..<m { for j in 0..<n { poisoned[i * problem.ldc + j] = (i + j) % 2 == 0 ? .nan : .infinity } }
+            for isa in Kernels.supportedISAs {
+                Kernels.withISA(isa) {
+                    for impl in GEMMImplementation.allCases {
+                        for threads in [1, 2] {
+                            Kernels.withThreads(threads) {
+                                let context = "\(impl)/\(isa)/\(threads)t \(m)x\(n)x\(k)"
+                                problem.check(problem.run(impl, alpha: 1, beta: 0, c: poisoned), alpha: 1, beta: 0,
+                                              context: context)
+                                let zero = problem.run(impl, alpha: 0, beta: 0, c: poisoned)
+                                let nonzero = (0..<m).flatMap { i in (0..<n).map { zero[i * problem.ldc + $0] } }.filter { $0 != 0 }
+                                #expect(nonzero.isEmpty, "\(context) alpha=0: \(nonzero.count) values not 0, e.g. \(nonzero.first ?? 0)")
                             }
                         }
                     }
