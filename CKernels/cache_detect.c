@@ -1,4 +1,5 @@
-// Cache geometry: hwloc when the "hwloc" trait is on, else /sys/devices/system/cpu, else compiled defaults.
+// Cache geometry: hwloc when the "hwloc" trait is on (completed from /sys where it leaves a value out), else
+// /sys/devices/system/cpu, else compiled defaults.
 #include "internal/st_internal.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -105,6 +106,22 @@ static int detect_sysfs(st_cache_info *out) {
     return found > 0;
 }
 
+static void fill_level(st_cache_level *level, st_cache_level from) {
+    if (level->size <= 0) {
+        *level = from;
+        return;
+    }
+    if (level->line <= 0) level->line = from.line;
+    if (level->associativity == 0) level->associativity = from.associativity; // -1 (fully associative) is known
+}
+
+st_cache_info st_cache_fill_missing(st_cache_info info, st_cache_info from) {
+    fill_level(&info.l1d, from.l1d);
+    fill_level(&info.l2, from.l2);
+    fill_level(&info.l3, from.l3);
+    return info;
+}
+
 static st_cache_info st_detected;
 static pthread_once_t st_detect_once = PTHREAD_ONCE_INIT;
 
@@ -113,8 +130,12 @@ static void detect_once(void) {
     memset(&info, 0, sizeof info);
     info.source = ST_CACHE_DEFAULTS;
 #ifdef ST_HAVE_HWLOC
-    if (detect_hwloc(&info)) info.source = ST_CACHE_HWLOC;
-    else
+    if (detect_hwloc(&info)) {
+        info.source = ST_CACHE_HWLOC;
+        st_cache_info sys; // a level or value hwloc does not report, from /sys when it has it
+        memset(&sys, 0, sizeof sys);
+        if (detect_sysfs(&sys)) info = st_cache_fill_missing(info, sys);
+    } else
 #endif
     if (detect_sysfs(&info)) info.source = ST_CACHE_SYSFS;
     st_cache_source source = info.source;

@@ -108,6 +108,9 @@ st_cache_info st_cache_detect(void);
 int64_t st_cache_half_l2_items(int64_t item_bytes, int64_t count);
 /// Replaces absurd or missing values (size <= 0, non-power-of-two line, ...) by compiled defaults.
 st_cache_info st_cache_sanitize(st_cache_info info);
+/// `info` with what it lacks taken from `from`: a level of size <= 0 entirely, else a line <= 0 and an
+/// associativity of 0 (unknown). Detection completes hwloc's answer from /sys this way.
+st_cache_info st_cache_fill_missing(st_cache_info info, st_cache_info from);
 /// Analytical blocking for a micro-tile mr x nr on the given caches (pure; no environment).
 st_blocking st_blocking_derive(st_cache_info caches, int64_t mr, int64_t nr);
 /// The blocking the packed SGEMM uses now: derived for the active micro-kernel, then

@@ -65,6 +65,13 @@ public struct CacheInfo: Equatable, Sendable {
         let source = self.source == .hwloc ? ST_CACHE_HWLOC : self.source == .sysfs ? ST_CACHE_SYSFS : ST_CACHE_DEFAULTS
         return st_cache_info(l1d: l1d.cValue, l2: l2.cValue, l3: l3.cValue, source: source)
     }
+    /// This geometry with what it lacks (a level of size <= 0; else a line <= 0, an associativity of 0)
+    /// taken from `other`; the source stays this one's.
+    public func filledIn(from other: CacheInfo) -> CacheInfo {
+        var s = CacheInfo(st_cache_fill_missing(cValue, other.cValue))
+        s.source = source
+        return s
+    }
     /// Absurd or missing values replaced by the compiled defaults.
     public var sanitized: CacheInfo {
         var s = CacheInfo(st_cache_sanitize(cValue))

@@ -43,6 +43,14 @@ struct BlockingTests {
         // An L2 no larger than L1 is not believed.
         let inverted = CacheInfo(l1d: defaults.l1d, l2: CacheLevel(size: 16 << 10, lineSize: 64, associativity: 4), l3: defaults.l3)
         #expect(inverted.sanitized.l2 == defaults.l2)
+        // What hwloc leaves out is completed from /sys: a whole level, or a line or an unknown associativity.
+        let sys = CacheInfo(l1d: CacheLevel(size: 48 << 10, lineSize: 64, associativity: 12),
+                            l2: CacheLevel(size: 1 << 20, lineSize: 64, associativity: 16),
+                            l3: CacheLevel(size: 32 << 20, lineSize: 64, associativity: 16), source: .sysfs)
+        let partial = CacheInfo(l1d: CacheLevel(size: 48 << 10, lineSize: 0, associativity: 0),
+                                l2: CacheLevel(size: 2 << 20, lineSize: 128, associativity: -1),
+                                l3: CacheLevel(size: 0, lineSize: 64, associativity: 8), source: .hwloc)
+        #expect(partial.filledIn(from: sys) == CacheInfo(l1d: sys.l1d, l2: partial.l2, l3: sys.l3, source: .hwloc))
         // Degenerate micro-tiles still give usable blocks.
         let b = Blocking.derive(caches: defaults, mr: 0, nr: -3)
         #expect(b.mr == 1 && b.nr == 1 && b.mc >= 1 && b.kc >= 8 && b.nc >= 1)
