@@ -56,7 +56,7 @@ struct MatmulCommand: ParsableCommand {
     @Option(name: .long, help: "Warm-up runs, discarded.")
     var warmup: Int = 3
 
-    @Option(name: .long, help: "Output: table, csv or json (one object per line).")
+    @Option(name: .long, help: "Output: table, csv or json (one object per line: kernel, impl, isa, ukr, m, n, k, threads, seconds (the median), gflops, ...; packed rows also the derived blocking mc, kc, nc).")
     var format: OutputFormat = .table
 
     @Option(name: .long, help: "Packing of A blocks in the packed SGEMM: automatic, never, always (no effect when M or N is 1: the GEMV path).")
@@ -157,9 +157,13 @@ struct MatmulCommand: ParsableCommand {
                                          "m": s.m, "n": s.n, "k": s.k, "transA": transA, "transB": transB,
                                          "threads": Kernels.threads, "runs": row.stats.count, "seconds": row.stats.median,
                                          "p25": row.stats.p25, "p75": row.stats.p75, "gflops": row.gflops]
+            if row.impl == GEMMImplementation.packed.rawValue { // the derived blocking (a call balances KC and NC to its shape)
+                let b = Kernels.blocking
+                (fields["mc"], fields["kc"], fields["nc"]) = (b.mc, b.kc, b.nc)
+            }
             if let r = row.ratios { (fields["ratio"], fields["ratio_p25"], fields["ratio_p75"], fields["blocks"]) = (r.median, r.p25, r.p75, r.count) }
             return jsonLine(fields, order: ["kernel", "impl", "isa", "ukr", "m", "n", "k", "transA", "transB", "threads", "runs",
-                                            "seconds", "p25", "p75", "gflops", "ratio", "ratio_p25", "ratio_p75", "blocks"])
+                                            "seconds", "p25", "p75", "gflops", "mc", "kc", "nc", "ratio", "ratio_p25", "ratio_p75", "blocks"])
         }
     }
 
