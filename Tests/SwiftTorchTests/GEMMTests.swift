@@ -307,6 +307,26 @@ struct GEMMTests {
         }
     }
 
+    @Test("threads claiming blocks of rows (B read in place) give the one-thread result, also over several K blocks")
+    func claimedRowBlocks() {
+        // B of at most half of L1 is read in place, and then the threads claim row blocks from a counter.
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                for (m, n, k) in [(4096, 64, 64), (1000, 40, 50), (61, 9, 30)] {
+                    for (ta, tb) in [(false, false), (true, false)] {
+                        let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(m + 3 * n + k))
+                        problem.checkTwoThreadsMatchOne(alpha: 1, beta: 0.5, rounds: 5, context: "\(isa) \(m)x\(n)x\(k) ta=\(ta)")
+                    }
+                }
+                // K = 200 in KC blocks of 64: a block of rows goes through every K block in order.
+                Kernels.setBlocking(kc: 64)
+                defer { Kernels.resetBlocking() }
+                let problem = GEMMProblem(m: 1000, n: 16, k: 200, transA: false, transB: false, seed: 77)
+                problem.checkTwoThreadsMatchOne(alpha: -2.5, beta: 1, rounds: 5, context: "\(isa) 1000x16x200 KC 64")
+            }
+        }
+    }
+
     @Test("threads never overwrite B panels another thread still reads (short M, uneven K and N blocks)")
     func sharedPanelsAcrossBlocks() {
         // m <= MR splits the threads over column panels only; K = 784 gives KC blocks of unequal size and
