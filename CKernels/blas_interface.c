@@ -24,6 +24,7 @@ static int trans_of(char t) { // -1 for an invalid letter
 void sgemm_(const char *transa, const char *transb, const int *m, const int *n, const int *k, const float *alpha,
             const float *a, const int *lda, const float *b, const int *ldb, const float *beta, float *c,
             const int *ldc) {
+    st_clear_error();
     const int ta = trans_of(*transa), tb = trans_of(*transb);
     const int nrowa = ta == ST_NO_TRANS ? *m : *k, nrowb = tb == ST_NO_TRANS ? *k : *n;
     int info = 0;
@@ -124,6 +125,7 @@ static int cblas_sgemm_check(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE transA
 
 void cblas_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE transA, enum CBLAS_TRANSPOSE transB, int m, int n,
                  int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+    st_clear_error();
     if (cblas_sgemm_check(order, transA, transB, m, n, k, a, lda, b, ldb, c, ldc) != 0) return;
     const st_trans ta = (st_trans)cblas_trans_of(transA), tb = (st_trans)cblas_trans_of(transB);
     st_status s = order == CblasRowMajor

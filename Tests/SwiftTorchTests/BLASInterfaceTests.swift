@@ -80,6 +80,9 @@ struct BLASInterfaceTests {
         #expect(c == [7, 7, 7, 7])
         sgemm_("N", "N", &m, &n, &k, &alpha, nil, &lda, bCol, &ldb, &beta, &c, &ldc)
         #expect(String(cString: st_last_error()) == "sgemm_: A is a null pointer but holds M x K = 2 x 3 elements")
+        var zero: Int32 = 0 // a valid call that returns early still clears the error
+        sgemm_("N", "N", &zero, &n, &k, &alpha, aCol, &lda, bCol, &ldb, &beta, &c, &ldc)
+        #expect(String(cString: st_last_error()) == "")
         sgemm_("N", "N", &m, &n, &k, &alpha, aCol, &lda, bCol, &ldb, &beta, &c, &ldc)
         #expect(c == [58, 139, 64, 154])
     }
