@@ -106,6 +106,8 @@ static int detect_sysfs(st_cache_info *out) {
     return found > 0;
 }
 
+static int level_incomplete(st_cache_level c) { return c.size <= 0 || c.line <= 0 || c.associativity == 0; }
+
 static void fill_level(st_cache_level *level, st_cache_level from) {
     if (level->size <= 0) {
         *level = from;
@@ -134,7 +136,8 @@ static void detect_once(void) {
         info.source = ST_CACHE_HWLOC;
         st_cache_info sys; // a level or value hwloc does not report, from /sys when it has it
         memset(&sys, 0, sizeof sys);
-        if (detect_sysfs(&sys)) info = st_cache_fill_missing(info, sys);
+        if ((level_incomplete(info.l1d) || level_incomplete(info.l2) || level_incomplete(info.l3)) && detect_sysfs(&sys))
+            info = st_cache_fill_missing(info, sys);
     } else
 #endif
     if (detect_sysfs(&info)) info.source = ST_CACHE_SYSFS;

@@ -134,7 +134,7 @@ static void packed_rows(const packed_ctx *x, int tid, int nt, int64_t lo, int64_
         const int64_t col_panels = ceil_div(nc, NR);
         int tm = 1, tn = 1;
         if (lo < 0) choose_grid(nt, row_panels, col_panels, x->private_b || x->inplace_b, &tm, &tn);
-        const int tr = tid / tn, tc = tid % tn; // (0, 0) on a 1 x 1 grid: claimed rows
+        const int tr = lo < 0 ? tid / tn : 0, tc = lo < 0 ? tid % tn : 0; // claimed rows: all columns
         const int64_t r0 = lo >= 0 ? lo : split_at(row_panels, tr, tm) * MR,
                       r1 = lo >= 0 ? hi : min64(split_at(row_panels, tr + 1, tm) * MR, x->m);
         const int64_t c0 = split_at(col_panels, tc, tn), c1 = split_at(col_panels, tc + 1, tn);
