@@ -36,7 +36,8 @@ void st_clear_error(void);
 //   1 <= m <= MR, 1 <= n <= NR, k >= 0; packed panels are zero-padded to MR / NR, and bp is aligned to
 //   ST_ALIGN (panels are laid out with a stride rounded up to 16 floats).
 // Edge policy (one for all kernels): every valid row gets the full tile's FMA sequence over all NR columns
-// (a kernel may skip rows past m: the AVX2 one runs max(m, 3)); only the valid m x n corner of C is
+// (a kernel may skip rows past m and vectors wholly past n: the AVX2 one runs max(m, 3) rows, the AVX-512
+// one max(m, 4) rounded up to even, and one vector of 16 for n <= 16); only the valid m x n corner of C is
 // loaded and stored, with the same arithmetic as a full tile, so a value of C does not depend on where
 // tile boundaries fall (and so not on the thread count).
 // beta == 0 means C is write-only: it is never read, so NaN/Inf already in C do not propagate.

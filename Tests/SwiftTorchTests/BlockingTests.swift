@@ -21,10 +21,27 @@ struct BlockingTests {
         let zen5 = CacheInfo(l1d: CacheLevel(size: 48 << 10, lineSize: 64, associativity: 12),
                              l2: CacheLevel(size: 1 << 20, lineSize: 64, associativity: 16),
                              l3: CacheLevel(size: 32 << 20, lineSize: 64, associativity: 16))
-        // KC: ways_B = floor(11 / 1.375) = 8; KC = 8 * 4096 / 128 = 256.
-        // MC: B micro-panel 32 KiB = 1 way of 64 KiB; ways_A = 14; MC = 14*65536/1024 = 896, rounded down to a multiple of 12: 888.
-        // NC: A block 888*256*4 = 909,312 B -> 1 way of 2 MiB; 14 ways; NC = 14*2097152/1024 = 28672 -> capped at 16384.
-        #expect(Blocking.derive(caches: zen5, mr: 12, nr: 32) == Blocking(mr: 12, nr: 32, mc: 888, kc: 256, nc: 16384))
+        // KC: ways_B = floor(11 / 1.375) = 8; 8 * 4096 / 128 = 256, but a B row of 32 floats is two lines:
+        // the wide-kernel KC, 512 (the panel, 64 KiB, is well under a quarter of L2).
+        // MC: B micro-panel 64 KiB = 1 way of 64 KiB; ways_A = 16 - 1 - 1 = 14; MC = 14*65536/2048 = 448 -> 444.
+        // NC: A block 444*512*4 = 909,312 B -> 1 way of 2 MiB; 14 ways; NC = 14*2097152/2048 = 14336.
+        #expect(Blocking.derive(caches: zen5, mr: 12, nr: 32) == Blocking(mr: 12, nr: 32, mc: 444, kc: 512, nc: 14336))
+    }
+
+    @Test("AVX-512 12x32 on 32 KiB/8-way L1, 1 MiB/8-way L2 (Zen 4), and on a small L2")
+    func avx512WideKC() {
+        var zen4 = CacheInfo(l1d: CacheLevel(size: 32 << 10, lineSize: 64, associativity: 8),
+                             l2: CacheLevel(size: 1 << 20, lineSize: 64, associativity: 8),
+                             l3: CacheLevel(size: 32 << 20, lineSize: 64, associativity: 16))
+        // L1 bound: ways_B = floor(7 / 1.375) = 5; 5 * 4096 / 128 = 160 < 512: KC = 512.
+        // MC: B micro-panel 64 KiB -> 1 way of 128 KiB; ways_A = 8 - 1 - 1 = 6; MC = 6*131072/2048 = 384.
+        // NC: A block 384*512*4 = 786,432 B -> 1 way of 2 MiB; 14 ways; NC = 14*2097152/2048 = 14336.
+        #expect(Blocking.derive(caches: zen4, mr: 12, nr: 32) == Blocking(mr: 12, nr: 32, mc: 384, kc: 512, nc: 14336))
+        // The narrow AVX2 kernel keeps the L1 bound: 320.
+        #expect(Blocking.derive(caches: zen4, mr: 6, nr: 16).kc == 320)
+        // A 128 KiB L2: the panel may take a quarter of it, 32 KiB: KC = 32768 / 128 = 256.
+        zen4.l2 = CacheLevel(size: 128 << 10, lineSize: 64, associativity: 8)
+        #expect(Blocking.derive(caches: zen4, mr: 12, nr: 32).kc == 256)
     }
 
     @Test("absurd and missing geometry falls back to the compiled defaults")
