@@ -224,7 +224,8 @@ static void packed_rows(const packed_ctx *x, int tid, int nt, int64_t lo, int64_
     }
 }
 
-static void packed_worker(const packed_ctx *x, int tid, int nt) {
+static void packed_worker(const void *ctx, int tid, int nt) {
+    const packed_ctx *x = ctx;
     if (x->claim_rows <= 0) {
         packed_rows(x, tid, nt, -1, -1);
         return;
@@ -312,14 +313,7 @@ static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_tra
         choose_grid(nt, ceil_div(m, MR), ceil_div(min64(balanced(n, x.blk.nc, NR), n), NR), 1, &tm, &tn);
         if (tm == nt) x.claim_rows = min64(balanced(m, x.blk.mc, MR), round_up(ceil_div(m, 4 * nt), MR));
     }
-#ifdef ST_HAVE_OPENMP
-    if (nt > 1) {
-#pragma omp parallel num_threads(nt)
-        packed_worker(&x, omp_get_thread_num(), omp_get_num_threads());
-        return ST_OK;
-    }
-#endif
-    packed_worker(&x, 0, 1);
+    st_run_team(nt, packed_worker, &x);
     return ST_OK;
 }
 
@@ -333,6 +327,7 @@ st_status st_sgemm_packed(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_
                           int64_t ldc) {
     if (st_sgemv_shape(m, n)) return st_sgemv(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     const st_sgemm_ukr_desc *d = st_sgemm_ukr_for(st_isa_active());
+    if (st_sgemm_narrow_shape(d, ta, m, n, k)) return st_sgemm_narrow(d, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     const int64_t direct = round_up(m, d->mr) * round_up(n, d->nr), swapped = round_up(n, d->mr) * round_up(m, d->nr);
     if (5 * swapped > 4 * direct || m * n > ST_SWAP_MAX_ELEMENTS)
         return packed_direct(d, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

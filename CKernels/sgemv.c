@@ -29,7 +29,8 @@ typedef struct {
     float *y; // [l]: the product before alpha and beta
 } gemv_ctx;
 
-static void gemv_worker(const gemv_ctx *g, int t, int nt) {
+static void gemv_worker(const void *ctx, int t, int nt) {
+    const gemv_ctx *g = ctx;
     int64_t j0, j1;
     share(g->l, t, nt, &j0, &j1);
     if (!g->rows_form) {
@@ -72,13 +73,7 @@ st_status st_sgemv(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, fl
     // Threads: at least 64 Ki matrix elements and 64 outputs each.
     int nt = st_get_num_threads();
     while (nt > 1 && (k * g.l < (int64_t)nt << 16 || g.l < 64 * nt)) nt--;
-#ifdef ST_HAVE_OPENMP
-    if (nt > 1) {
-#pragma omp parallel num_threads(nt)
-        gemv_worker(&g, omp_get_thread_num(), omp_get_num_threads());
-    } else
-#endif
-        gemv_worker(&g, 0, 1);
+    st_run_team(nt, gemv_worker, &g);
 
     for (int64_t j = 0; j < g.l; j++) {
         float *out = c + j * incy;

@@ -22,3 +22,15 @@ int st_get_num_threads(void) {
 }
 
 void st_set_num_threads(int n) { atomic_store(&st_thread_override, n > 0 ? n : 0); }
+
+void st_run_team(int nt, void (*worker)(const void *ctx, int t, int nt), const void *ctx) {
+#ifdef ST_HAVE_OPENMP
+    if (nt > 1) {
+#pragma omp parallel num_threads(nt)
+        worker(ctx, omp_get_thread_num(), omp_get_num_threads());
+        return;
+    }
+#endif
+    (void)nt;
+    worker(ctx, 0, 1);
+}

@@ -53,6 +53,22 @@ typedef void (*st_sgemm_ukr_fn)(int64_t k, float alpha, const float *ST_RESTRICT
 typedef void (*st_sgemm_pack_fn)(const float *ST_RESTRICT src, int64_t ld, int64_t kc, int64_t panels,
                                  int64_t panel_stride, float *ST_RESTRICT out);
 
+// Narrow-product kernel contract (sgemm_narrow.c, for C with N <= 16 columns):
+//   C[i, 0:n] := alpha * y[i, 0:n] + beta * C[i, 0:n]   for i < m, 1 <= n <= 16 (C row stride ldc),
+//   y[i, j] = sum over p < k of a[i * lda + p] * B(p, j),
+// with op(B) packed by st_pack_narrow in chunks of 16 k steps: B(p, j) = bp[(p / 16 * n + j) * 16 + p % 16],
+// zero past k, 64-byte aligned. Each sum is taken as 16 lane partials (lane q: p = q, q + 16, ... in order,
+// by FMA), then the lanes are added pairwise: q + 8, q + 4, q + 2, q + 1; then t = alpha * y and, unless
+// beta == 0 (C not read), C = fma(beta, C, t). Reads only the k floats of each row of A; writes only C[0:m, 0:n].
+typedef void (*st_sgemm_narrow_fn)(int64_t k, int64_t m, int64_t n, float alpha, const float *a, int64_t lda,
+                                   const float *bp, float beta, float *c, int64_t ldc);
+void sgemm_narrow_ref(int64_t, int64_t, int64_t, float, const float *, int64_t, const float *, float, float *, int64_t);
+/// op(B) [K, N], element (p, j) at b[p * rs + j * cs] -> the narrow kernels' layout [ceil(K/16), N, 16].
+void st_pack_narrow(const float *b, int64_t rs, int64_t cs, int64_t k, int64_t n, float *ST_RESTRICT out);
+#if defined(__x86_64__)
+void sgemm_narrow_avx512(int64_t, int64_t, int64_t, float, const float *, int64_t, const float *, float, float *, int64_t);
+#endif
+
 typedef struct {
     const char *name;        // e.g. "sgemm_ukr_avx2_6x16"
     st_isa isa;
@@ -62,6 +78,7 @@ typedef struct {
     st_sgemm_pack_fn pack_b; // the B-panel copy for this NR (SIMD where one exists)
     st_sgemm_pack_fn pack_b_reference; // its portable twin
     st_isa pack_b_isa;       // what pack_b needs, at most the kernel's ISA (the AVX-512 entry's copy is AVX2)
+    st_sgemm_narrow_fn narrow; // the narrow-product kernel, NULL where the tiles serve narrow C well enough
 } st_sgemm_ukr_desc;
 
 /// The micro-kernel table entry for an ISA (never NULL: falls back to the scalar entry).
@@ -137,6 +154,16 @@ int st_sgemv_shape(int64_t m, int64_t n);
 /// C = alpha · op(A) · op(B) + beta · C for M = 1 or N = 1 (arguments validated, alpha != 0, K > 0).
 st_status st_sgemv(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
                    int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+/// 1 when st_sgemm_narrow computes this product with kernel d (it has a narrow kernel, row-major op(A),
+/// 2 <= N <= 16 and N < NR / 2 ... see sgemm_narrow.c).
+int st_sgemm_narrow_shape(const st_sgemm_ukr_desc *d, st_trans ta, int64_t m, int64_t n, int64_t k);
+/// C = alpha · op(A) · op(B) + beta · C with the narrow kernel of d (arguments validated, alpha != 0).
+st_status st_sgemm_narrow(const st_sgemm_ukr_desc *d, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,
+                          const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+
+/// Runs worker(ctx, t, nt) for t = 0..<nt on a team of nt threads (nt as OpenMP grants it), or once on the
+/// calling thread (t = 0, nt = 1) when nt <= 1 or the build has no OpenMP.
+void st_run_team(int nt, void (*worker)(const void *ctx, int t, int nt), const void *ctx);
 
 // ---------------------------------------------------------------- OpenMP (omp.h is not on the Swift toolchain's path)
 #ifdef ST_HAVE_OPENMP

@@ -84,6 +84,29 @@ struct GEMMProblem {
         }
     }
 
+    /// The packed SGEMM on every ISA this CPU has, on 1 and 2 threads: each against the float64 product and
+    /// the two bit for bit; then beta = 0 over NaN and Inf in C (C is write-only, they are overwritten).
+    func checkEveryISAAndThreads(context: String) {
+        let shape = "\(m)x\(n)x\(k) ta=\(transA) tb=\(transB)"
+        for isa in Kernels.supportedISAs {
+            Kernels.withISA(isa) {
+                var results: [[UInt32]] = []
+                for threads in [1, 2] {
+                    Kernels.withThreads(threads) {
+                        let c = run(.packed, alpha: -2.5, beta: 0.5)
+                        check(c, alpha: -2.5, beta: 0.5, context: "\(context) \(isa) \(threads)t \(shape)")
+                        results.append(c.map(\.bitPattern))
+                    }
+                }
+                #expect(results[0] == results[1], "\(context) \(isa) \(shape): 1 and 2 threads differ")
+                var poisoned = c0 // the padding past column N keeps c0's values (checked untouched)
+                for i in 0..<m { for j in 0..<n { poisoned[i * ldc + j] = j % 3 == 0 ? .infinity : .nan } }
+                let c = run(.packed, alpha: 1.5, beta: 0, c: poisoned)
+                check(c, alpha: 1.5, beta: 0, context: "\(context) beta=0 \(isa) \(shape)")
+            }
+        }
+    }
+
     /// Largest error relative to the K-scaled bound; <= 1 passes. Padding must be untouched.
     func check(_ c: [Float], alpha: Float, beta: Float, context: String) {
         let eps = Double(Float.ulpOfOne)

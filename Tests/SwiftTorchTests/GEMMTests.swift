@@ -147,24 +147,7 @@ struct GEMMTests {
         for (index, (m, n, k)) in [(1, 2500, 301), (1700, 1, 333), (1, 1, 77), (1, 9, 1)].enumerated() {
             for (ta, tb) in transposes {
                 let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(1300 + index))
-                for isa in Kernels.supportedISAs {
-                    Kernels.withISA(isa) {
-                        var results: [[UInt32]] = []
-                        for threads in [1, 2] {
-                            Kernels.withThreads(threads) {
-                                let c = problem.run(.packed, alpha: -2.5, beta: 0.5)
-                                problem.check(c, alpha: -2.5, beta: 0.5, context: "gemv \(isa) \(threads)t \(m)x\(n)x\(k) ta=\(ta) tb=\(tb)")
-                                results.append(c.map(\.bitPattern))
-                            }
-                        }
-                        #expect(results[0] == results[1], "\(isa) \(m)x\(n)x\(k): 1 and 2 threads differ")
-                        // beta = 0: C is write-only, NaN and Inf already there are overwritten.
-                        var poisoned = problem.c0 // the padding past column N keeps c0's values (checked untouched)
-                        for i in 0..<m { for j in 0..<n { poisoned[i * problem.ldc + j] = j % 3 == 0 ? .infinity : .nan } }
-                        let c = problem.run(.packed, alpha: 1.5, beta: 0, c: poisoned)
-                        problem.check(c, alpha: 1.5, beta: 0, context: "gemv beta=0 \(isa) \(m)x\(n)x\(k) ta=\(ta) tb=\(tb)")
-                    }
-                }
+                problem.checkEveryISAAndThreads(context: "gemv")
             }
         }
     }
