@@ -23,10 +23,13 @@
 #include "internal/st_workspace.h"
 #include <stdatomic.h>
 
-// Packing the A block costs one pass over it; it pays off when the block then feeds many B micro-panels.
-// Below this many micro-panels the micro-kernel reads op(A) in place (strided), except for a short last
-// row tile, which is packed so that the kernel never reads past row M.
-#define ST_PACK_A_MIN_PANELS 32
+// Packing the A block costs one pass over it; it pays off when the block then feeds many columns of B
+// (counted in columns, not micro-panels: a 32-wide panel does twice the work of a 16-wide one with each
+// A value). Below this many columns the micro-kernel reads op(A) in place (strided), except for a short
+// last row tile, which is packed so that the kernel never reads past row M. (As 32 panels of 16 it let the
+// AVX-512 kernel read A in place for 16 panels of 32: on 1024^3 with 2 threads, 512 columns each, its 12
+// rows 4 KiB apart share L1 sets of 8 ways, and the product ran at 140-195 GFLOP/s instead of ~205.)
+#define ST_PACK_A_MIN_COLUMNS 512
 
 static atomic_int st_pack_a_mode = -1; // -1 automatic, 0 never, 1 always
 static atomic_int st_pack_b_mode = -1; // -1 automatic, 1 always
@@ -141,7 +144,7 @@ static void packed_rows(const packed_ctx *x, int tid, int nt, int64_t lo, int64_
         const int64_t MC = balanced(r1 - r0, x->blk.mc, MR);
 
         const int pack_a = x->pack_a_mode >= 0 ? x->pack_a_mode
-                                               : c1 - c0 >= ST_PACK_A_MIN_PANELS || !x->trans_a_in_l1;
+                                               : (c1 - c0) * NR >= ST_PACK_A_MIN_COLUMNS || !x->trans_a_in_l1;
         // Strides of op(A) read in place: row-major A is (lda, 1), a transposed one (1, lda).
         const int64_t rs_a = x->ta == ST_NO_TRANS ? x->lda : 1, cs_a = x->ta == ST_NO_TRANS ? 1 : x->lda;
 
