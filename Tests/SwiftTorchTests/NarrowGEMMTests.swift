@@ -8,9 +8,10 @@ extension GEMMTests { // in the serialized SGEMM suite: these tests switch the I
     @Test("narrow products (N <= 16): every ISA and transpose against float64, 1 and 2 threads identical, beta = 0 overwrites NaN")
     func narrowProducts() {
         // 128x10x256: the classifier layer; K tails of 1-15; N from 2 to 16 and past the narrow limits
-        // (N = 17, N·K > 8192); 1000x10x300 is large enough for two threads.
+        // (N = 17, N·K > 8192); 1000x10x300 and 1003x5x200 are large enough for two threads (in the latter,
+        // with rows taken in pairs for N <= 8, row 500 is paired on one thread and alone on two).
         let shapes = [(128, 10, 256), (37, 3, 64), (300, 16, 77), (2, 2, 64), (129, 9, 100), (64, 15, 1000),
-                      (1000, 10, 300), (50, 17, 128), (5, 1, 70), (40, 7, 63)]
+                      (1000, 10, 300), (1003, 5, 200), (50, 17, 128), (5, 1, 70), (40, 7, 63)]
         for (index, (m, n, k)) in shapes.enumerated() {
             for (ta, tb) in transposes {
                 let problem = GEMMProblem(m: m, n: n, k: k, transA: ta, transB: tb, seed: UInt64(2100 + index))
