@@ -4,7 +4,7 @@
 //   KC: the B micro-panel [KC, NR] stays in L1 while the A micro-panels [MR, KC] stream through it;
 //       B gets the ways left after one way for C and A's share:  ways_B = floor((W1 - 1) / (1 + MR/NR)),
 //       KC = ways_B * (L1 / W1) / (NR * 4).
-//       A kernel whose B row spans two cache lines or more gets KC >= ST_KC_WIDE (B micro-panel from L2).
+//       A kernel whose B row is longer than a cache line gets KC >= ST_KC_WIDE (B micro-panel from L2).
 //   MC: the packed A block [MC, KC] stays in L2 beside one B micro-panel and one way for C:
 //       ways_A = W2 - 1 - ceil(KC*NR*4 / (L2/W2)),  MC = ways_A * (L2/W2) / (KC*4), a multiple of MR.
 //   NC: the packed B block [KC, NC] stays in L3 beside the A block:
@@ -35,7 +35,7 @@ st_blocking st_blocking_derive(st_cache_info caches, int64_t mr, int64_t nr) {
     if (ways_b < 1) ways_b = 1;
     int64_t kc = round_down(ways_b * way1 / (nr * f), 8);
     if (nr * f > caches.l1d.line && kc < ST_KC_WIDE) {
-        // A wide micro-panel (a B row of two lines or more: the 12x32 AVX-512 kernel) leaves KC at half the
+        // A wide micro-panel (a B row longer than a line: the 12x32 AVX-512 kernel's is two) leaves KC at half the
         // narrow kernel's (160 on 32 KiB / 8 ways), and the C tile is then updated twice as often per FMA.
         // Such kernels stream the B micro-panel from L2 instead, as BLIS's AVX-512 configurations do
         // (Skylake-X KC = 384, Zen 4 KC = 480): KC = ST_KC_WIDE, as long as the panel takes at most a

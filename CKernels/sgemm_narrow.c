@@ -14,7 +14,7 @@
 #include "internal/st_internal.h"
 #include "internal/st_workspace.h"
 
-#define ST_NARROW_MAX_B 8192 // floats of op(B), 32 KiB: it is read once per pair of rows of A
+#define ST_NARROW_MAX_B 8192 // floats of op(B), 32 KiB: it is read once per row of A (per pair for N <= 8)
 
 int st_sgemm_narrow_shape(const st_sgemm_ukr_desc *d, st_trans ta, int64_t m, int64_t n, int64_t k) {
     return d->narrow != NULL && ta == ST_NO_TRANS && m >= 2 && n >= 2 && n <= 16 && 2 * n <= d->nr && k >= 64 &&

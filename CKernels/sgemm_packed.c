@@ -28,7 +28,7 @@
 // A value). Below this many columns the micro-kernel reads op(A) in place (strided), except for a short
 // last row tile, which is packed so that the kernel never reads past row M. (As 32 panels of 16 it let the
 // AVX-512 kernel read A in place for 16 panels of 32: on 1024^3 with 2 threads, 512 columns each, its 12
-// rows 4 KiB apart share L1 sets of 8 ways, and the product ran at 140-195 GFLOP/s instead of ~205.)
+// rows 4 KiB apart share L1 sets of 8 ways, and the product ran at 140-195 GFLOP/s, ~210 after.)
 #define ST_PACK_A_MIN_COLUMNS 512
 
 static atomic_int st_pack_a_mode = -1; // -1 automatic, 0 never, 1 always
@@ -69,7 +69,7 @@ typedef struct {
     int pack_a_mode;     // -1 automatic, 0 never, 1 always
     int inplace_b;       // op(B) row-major and M <= MR or B small: B read in place; bbuf holds one edge panel per thread
     int64_t kc_step;     // the KC blocks' size (balanced)
-    int trans_a_in_l1;   // op(A) row-major, or a transposed A micro-panel read in place stays in L1
+    int a_fits_l1;       // an A micro-panel read in place (row-major or transposed) stays in L1
     int64_t claim_rows;  // > 0: threads claim blocks of this many rows from *next_row instead of a fixed split
     _Atomic int64_t *next_row;
 } packed_ctx;
@@ -95,6 +95,30 @@ static int trans_a_fits_l1(int64_t stride_bytes, int64_t kc) {
     const int64_t g = gcd64(stride_bytes % way, way); // offsets within a way are multiples of g
     const int64_t per_set = g >= line ? ceil_div(kc, way / g) : ceil_div(kc, sets) + 1;
     return per_set <= ways / 2;
+}
+
+// A row-major op(A) read in place gives the micro-kernel MR runs of kc floats, stride_bytes apart, and with
+// the row tiles outermost that micro-panel should stay in L1 while the B panels stream through. Rows a
+// multiple of 4 KiB apart (lda = 1024) start in the same L1 set, and 12 runs there overflow 8 ways on every
+// call: 1024x256x1024 with the AVX-512 kernel ran at 66-97 GFLOP/s (varying run to run) against 100-104
+// with A packed. True when no
+// set holds lines of more than ways - 2 runs (one way each left for the B stream and C).
+static int rows_a_fit_l1(int64_t stride_bytes, int64_t mr, int64_t kc) {
+    const st_cache_level l1 = st_cache_detect().l1d;
+    const int64_t line = l1.line > 0 ? l1.line : 64, ways = l1.associativity > 0 ? l1.associativity : 8;
+    const int64_t way = l1.size / ways, sets = way / line;
+    if (sets < 1 || sets > 4096) return 1;
+    int16_t count[4096] = {0}; // runs per set
+    int64_t worst = 0;
+    for (int64_t i = 0; i < mr; i++) {
+        const int64_t offset = i * stride_bytes % way, first = offset / line;
+        const int64_t lines = ceil_div(offset % line + kc * (int64_t)sizeof(float), line);
+        for (int64_t l = 0; l < lines && l < sets; l++) {
+            const int64_t c = ++count[(first + l) % sets] + (lines - 1 - l) / sets; // runs longer than a way wrap
+            if (c > worst) worst = c;
+        }
+    }
+    return worst <= ways - 2;
 }
 
 // Thread grid tm x tn = nt over (row panels, column panels): the smallest per-thread tile count, where
@@ -144,7 +168,7 @@ static void packed_rows(const packed_ctx *x, int tid, int nt, int64_t lo, int64_
         const int64_t MC = balanced(r1 - r0, x->blk.mc, MR);
 
         const int pack_a = x->pack_a_mode >= 0 ? x->pack_a_mode
-                                               : (c1 - c0) * NR >= ST_PACK_A_MIN_COLUMNS || !x->trans_a_in_l1;
+                                               : (c1 - c0) * NR >= ST_PACK_A_MIN_COLUMNS || !x->a_fits_l1;
         // Strides of op(A) read in place: row-major A is (lda, 1), a transposed one (1, lda).
         const int64_t rs_a = x->ta == ST_NO_TRANS ? x->lda : 1, cs_a = x->ta == ST_NO_TRANS ? 1 : x->lda;
 
@@ -276,7 +300,8 @@ static st_status packed_direct(const st_sgemm_ukr_desc *ukr, st_trans ta, st_tra
     }
     const int64_t kc = min64(x.kc_step, k), nc = min64(x.blk.nc, round_up(n, NR)), mc = min64(x.blk.mc, round_up(m, MR));
 
-    x.trans_a_in_l1 = ta == ST_NO_TRANS || trans_a_fits_l1(lda * (int64_t)sizeof(float), x.kc_step);
+    x.a_fits_l1 = ta == ST_NO_TRANS ? rows_a_fit_l1(lda * (int64_t)sizeof(float), MR, x.kc_step)
+                                    : trans_a_fits_l1(lda * (int64_t)sizeof(float), x.kc_step);
     x.panel_stride = round_up(x.kc_step * NR, 16);
     // Panels a multiple of 4 KiB apart would put row p of every panel in the same L1 set, and packing a row
     // of op(B) writes one line into each panel: offset the panels by one cache line each.

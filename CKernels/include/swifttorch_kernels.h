@@ -148,8 +148,9 @@ st_status st_sgemm_pack_run(st_isa isa, int simd, const float *src, int64_t ld, 
                             int64_t panel_stride, float *out);
 /// Runs the narrow-product kernel of `isa` (simd != 0) or its portable reference twin (simd == 0):
 /// C [m, n] := alpha * A [m, k] · B [k, n] + beta * C (row strides lda >= k, ldb >= n, ldc >= n),
-/// 1 <= n <= 16; B is packed first. ST_ERR_UNSUPPORTED when `isa` has no narrow kernel (only AVX-512 has
-/// one) or this CPU cannot run it.
+/// 1 <= n <= 16; B is packed first. The twin runs for any ISA with a micro-kernel in this build;
+/// ST_ERR_UNSUPPORTED when simd != 0 and `isa` has no narrow kernel (only AVX-512 has one) or this CPU
+/// cannot run it.
 st_status st_sgemm_narrow_run(st_isa isa, int simd, int64_t k, int64_t m, int64_t n, float alpha, const float *a,
                               int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
 

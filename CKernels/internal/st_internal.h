@@ -154,8 +154,8 @@ int st_sgemv_shape(int64_t m, int64_t n);
 /// C = alpha · op(A) · op(B) + beta · C for M = 1 or N = 1 (arguments validated, alpha != 0, K > 0).
 st_status st_sgemv(st_trans ta, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a,
                    int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
-/// 1 when st_sgemm_narrow computes this product with kernel d (it has a narrow kernel, row-major op(A),
-/// 2 <= N <= 16 and N < NR / 2 ... see sgemm_narrow.c).
+/// 1 when st_sgemm_narrow computes this product with kernel d: it has a narrow kernel, row-major op(A),
+/// M >= 2, 2 <= N <= min(16, NR / 2), K >= 64 and N·K <= 8192 (sgemm_narrow.c).
 int st_sgemm_narrow_shape(const st_sgemm_ukr_desc *d, st_trans ta, int64_t m, int64_t n, int64_t k);
 /// C = alpha · op(A) · op(B) + beta · C with the narrow kernel of d (arguments validated, alpha != 0).
 st_status st_sgemm_narrow(const st_sgemm_ukr_desc *d, st_trans tb, int64_t m, int64_t n, int64_t k, float alpha,

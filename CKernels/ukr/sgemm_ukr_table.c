@@ -68,7 +68,7 @@ st_status st_sgemm_narrow_run(st_isa isa, int simd, int64_t k, int64_t m, int64_
     st_status s = st_sgemm_ukr_tile(isa, NULL, NULL);
     if (s != ST_OK) return s;
     const st_sgemm_ukr_desc *d = &st_ukr_table[isa];
-    if (d->narrow == NULL || (simd && !st_isa_supported(isa)))
+    if (simd && (d->narrow == NULL || !st_isa_supported(isa))) // the portable twin runs anywhere
         return st_fail(ST_ERR_UNSUPPORTED, "sgemm_narrow_run: %s has no narrow kernel this CPU can run", d->name);
     if (k < 0 || m < 0 || n < 1 || n > 16 || lda < k || ldb < n || ldc < n ||
         (m > 0 && (a == NULL || b == NULL || c == NULL)))
