@@ -117,7 +117,7 @@ typedef void (*ukr_fn)(int64_t, float, const float *, int64_t, int64_t, const fl
 ST_AVX512 void sgemm_ukr_avx512_12x32(int64_t k, float alpha, const float *ST_RESTRICT a, int64_t rs_a, int64_t cs_a,
                                       const float *ST_RESTRICT bp, const int64_t rs_b, float beta, float *ST_RESTRICT c,
                                       int64_t ldc, int64_t m, int64_t n) {
-    static const ukr_fn by_rows[2][6] = { // [n > 16][(rows - 1) / 2], m = 1 ... 12
+    static const ukr_fn by_rows[2][6] = { // [n > 16][(m - 1) / 2] for m = 1 ... 12: rows >= m
         {ukr_rows4_half, ukr_rows4_half, ukr_rows6_half, ukr_rows8_half, ukr_rows10_half, ukr_rows12_half},
         {ukr_rows4, ukr_rows4, ukr_rows6, ukr_rows8, ukr_rows10, ukr_rows12},
     };
