@@ -41,7 +41,8 @@ st_blocking st_blocking_derive(st_cache_info caches, int64_t mr, int64_t nr) {
         // (Skylake-X KC = 384, Zen 4 KC = 480): KC = ST_KC_WIDE, as long as the panel takes at most a
         // quarter of L2.
         const int64_t cap = round_down(caches.l2.size / 4 / (nr * f), 8);
-        kc = ST_KC_WIDE < cap ? ST_KC_WIDE : cap > kc ? cap : kc;
+        const int64_t wide = ST_KC_WIDE < cap ? ST_KC_WIDE : cap;
+        if (wide > kc) kc = wide;
     }
     if (kc < 8) kc = 8;
     if (kc > 4096) kc = 4096;

@@ -87,10 +87,22 @@ static int64_t gcd64(int64_t a, int64_t b) {
     return a;
 }
 
-static int trans_a_fits_l1(int64_t stride_bytes, int64_t kc) {
+/// The detected L1 as the two in-place checks below see it: line and ways (defaults where unknown), one
+/// way's bytes, and the sets per way.
+typedef struct {
+    int64_t line, ways, way, sets;
+} l1_geometry;
+
+static l1_geometry l1_detected(void) {
     const st_cache_level l1 = st_cache_detect().l1d;
-    const int64_t line = l1.line > 0 ? l1.line : 64, ways = l1.associativity > 0 ? l1.associativity : 8;
-    const int64_t way = l1.size / ways, sets = way / line;
+    l1_geometry g = {.line = l1.line > 0 ? l1.line : 64, .ways = l1.associativity > 0 ? l1.associativity : 8};
+    g.way = l1.size / g.ways, g.sets = g.way / g.line;
+    return g;
+}
+
+static int trans_a_fits_l1(int64_t stride_bytes, int64_t kc) {
+    const l1_geometry l1 = l1_detected();
+    const int64_t line = l1.line, ways = l1.ways, way = l1.way, sets = l1.sets;
     if (stride_bytes < line || sets < 1) return 1; // consecutive k steps share lines: a contiguous run
     const int64_t g = gcd64(stride_bytes % way, way); // offsets within a way are multiples of g
     const int64_t per_set = g >= line ? ceil_div(kc, way / g) : ceil_div(kc, sets) + 1;
@@ -101,14 +113,14 @@ static int trans_a_fits_l1(int64_t stride_bytes, int64_t kc) {
 // the row tiles outermost that micro-panel should stay in L1 while the B panels stream through. Rows a
 // multiple of 4 KiB apart (lda = 1024) start in the same L1 set, and 12 runs there overflow 8 ways on every
 // call: 1024x256x1024 with the AVX-512 kernel ran at 66-97 GFLOP/s (varying run to run) against 100-104
-// with A packed. True when no
-// set holds lines of more than ways - 2 runs (one way each left for the B stream and C).
+// with A packed. True when no set holds lines of more than ways - 2 runs (one way each left for the B
+// stream and C).
 static int rows_a_fit_l1(int64_t stride_bytes, int64_t mr, int64_t kc) {
-    const st_cache_level l1 = st_cache_detect().l1d;
-    const int64_t line = l1.line > 0 ? l1.line : 64, ways = l1.associativity > 0 ? l1.associativity : 8;
-    const int64_t way = l1.size / ways, sets = way / line;
+    const l1_geometry l1 = l1_detected();
+    const int64_t line = l1.line, ways = l1.ways, way = l1.way, sets = l1.sets;
     if (sets < 1 || sets > 4096) return 1;
-    int16_t count[4096] = {0}; // runs per set
+    int16_t count[4096]; // runs per set: only the first `sets` are used and cleared (this runs on every call)
+    for (int64_t s = 0; s < sets; s++) count[s] = 0;
     int64_t worst = 0;
     for (int64_t i = 0; i < mr; i++) {
         const int64_t offset = i * stride_bytes % way, first = offset / line;

@@ -78,7 +78,7 @@ typedef struct {
     st_sgemm_pack_fn pack_b; // the B-panel copy for this NR (SIMD where one exists)
     st_sgemm_pack_fn pack_b_reference; // its portable twin
     st_isa pack_b_isa;       // what pack_b needs, at most the kernel's ISA (the AVX-512 entry's copy is AVX2)
-    st_sgemm_narrow_fn narrow; // the narrow-product kernel, NULL where the tiles serve narrow C well enough
+    st_sgemm_narrow_fn narrow; // the narrow-product kernel (sgemm_narrow.c), NULL where the ISA has none
 } st_sgemm_ukr_desc;
 
 /// The micro-kernel table entry for an ISA (never NULL: falls back to the scalar entry).
